@@ -169,7 +169,9 @@ class NameRegistry:
     def path(self, folder: str, name: str) -> str:
         """Relative POSIX path of a note: "Folder/Name.md" ("Name.md" when folder is "")."""
         _check_folder(folder)
-        problem = name_problem(name + ".md")
+        problem = name_problem(name) or name_problem(name + ".md")
+        if not problem and name.startswith("."):
+            problem = "hidden (leading dot)"
         if problem:
             raise ValueError(f"illegal note name {name!r}: {problem}")
         return f"{folder}/{name}.md" if folder else f"{name}.md"
@@ -240,27 +242,6 @@ def is_valid_tag(s: str) -> bool:
     if any(not seg or not all(_is_tag_char(ch) for ch in seg) for seg in segments):
         return False
     return any(ch != "/" and unicodedata.category(ch) != "Nd" for ch in s)
-
-
-def tag_segment(text: str) -> str:
-    """One tag segment from text ("Free energy" -> "free-energy", "λ" -> "λ"); "" if nothing fits.
-
-    Lower-cased, runs of other characters become "-"; a purely numeric result gets an "n" prefix
-    so the tag keeps a non-digit.
-    """
-    text = unicodedata.normalize("NFC", text).casefold()
-    out, dash = [], False
-    for ch in text:
-        if _is_tag_char(ch) and ch != "-":
-            out.append(ch)
-            dash = False
-        elif out and not dash:
-            out.append("-")
-            dash = True
-    seg = "".join(out).strip("-")
-    if seg and all(unicodedata.category(ch) == "Nd" for ch in seg):
-        seg = "n" + seg
-    return seg
 
 
 _LINK_NAME_BAD = set("[]|#^\n\r")
