@@ -1,0 +1,78 @@
+"""Command line: `vault build`, `vault check`. Prints problems, picks exit codes (0 ok, 1 failed or
+warnings under --strict, 2 usage/config error); the library below never prints or exits."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .models import Problem
+
+
+def echo_problem(p: Problem) -> None:
+    click.echo(str(p), err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="vault")
+def main() -> None:
+    """Turn posts and comment threads about Singular Learning Theory into an Obsidian vault and Anki decks."""
+
+
+@main.command()
+@click.option("--sources", type=click.Path(path_type=Path), default=None,
+              help="Content folder (with sources/, sources.yaml, concepts.yaml) or a plain folder of source files. "
+                   "Default: the bundled SLT corpus.")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
+              help="Output folder (vault/, anki/, items.jsonl, graph.json, build-report.json).")
+@click.option("--no-anki", is_flag=True, help="Do not build the Anki deck.")
+@click.option("--vault-name", default=None, help="Obsidian vault name for obsidian:// links (default: vault folder name).")
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress lines.")
+def build(sources: Path | None, out: Path, no_anki: bool, vault_name: str | None, strict: bool, quiet: bool) -> None:
+    """Build the vault, the Anki deck, items.jsonl, graph.json and build-report.json."""
+    from .pipeline import BuildOptions, UsageError, build as run_build
+
+    log = (lambda line: None) if quiet else (lambda line: click.echo(line, err=True))
+    try:
+        result = run_build(BuildOptions(sources=sources, out=out, anki=not no_anki, vault_name=vault_name), log)
+    except UsageError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    except OSError as exc:
+        click.echo(f"error: {exc.filename or out}: {exc.strerror or exc}", err=True)
+        sys.exit(1)
+    for p in result.problems:
+        echo_problem(p)
+    config_errors = [p for p in result.problems if p.level == "error" and p.code in ("bad-manifest", "bad-concepts", "bad-overrides")]
+    if config_errors:
+        sys.exit(2)
+    counts = result.counts
+    if not quiet:
+        click.echo(
+            f"built {out}/: {counts.get('posts', 0)} posts, {counts.get('threads', 0)} threads, "
+            f"{counts.get('notes', 0)} notes, {counts.get('claims', 0)} claims, {counts.get('definitions', 0)} definitions, "
+            f"{counts.get('counterexamples', 0)} counterexamples, {counts.get('anki_cards', 0)} cards", err=True)
+    if result.failed or (strict and any(p.level in ("error", "warning") for p in result.problems)):
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("vault", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def check(vault: Path) -> None:
+    """Validate a vault: links, anchors, tags, block ids, front matter, canvas files, file names."""
+    from .check import check_vault
+
+    problems = check_vault(vault)
+    for p in problems:
+        click.echo(f"{p.where}: {p.message}")
+    if problems:
+        click.echo(f"{len(problems)} problem(s)", err=True)
+        sys.exit(1)
+    click.echo("vault ok", err=True)
+
+
+if __name__ == "__main__":
+    main()

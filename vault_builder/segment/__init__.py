@@ -1,0 +1,105 @@
+"""Segment: decoded source files -> posts with numbered blocks and comment threads.
+
+    read each file by its format  ->  cut threads using twins  ->  merge twins
+    -> clean math and split paragraphs  ->  attach manifest facts  ->  number blocks, build threads
+"""
+from __future__ import annotations
+
+from .. import mathtext
+from ..models import Block, Corpus, Post, Problem, SourceFile
+from .formats import READERS, RawPost
+from .merge import cut_threads_by_twins, group_duplicates, merge_group
+from .threads import build_thread
+
+FACTS = ("author", "url", "date")
+
+
+def segment(files: list[SourceFile]) -> tuple[Corpus, list[Problem]]:
+    raws: list[RawPost] = []
+    problems: list[Problem] = []
+    for src in files:
+        reader = READERS.get(src.format)
+        if reader is None:
+            problems.append(Problem("error", "unknown-format", f"cannot read format {src.format!r}; skipped", src.name))
+            continue
+        found, file_problems = reader(src)
+        problems.extend(file_problems)
+        if not any(r.blocks or r.thread for r in found):
+            problems.append(Problem("error", "no-content", "no paragraphs found; skipped", src.name))
+            continue
+        raws.extend(found)
+    cut_threads_by_twins(raws)
+    meta_by_file = {src.name: src for src in files}
+    posts = []
+    for group in group_duplicates(raws):
+        merged, post_files = merge_group(group)
+        if merged.thread_undecided:
+            problems.append(Problem("warning", "thread-start-unknown",
+                                    "cannot tell where the post body starts in this page; kept all of it as comments "
+                                    "(add hints: {post_starts: \"first words of the post\"} in sources.yaml)", merged.file))
+        posts.append(make_post(merged, post_files, meta_by_file))
+    return Corpus(posts), problems
+
+
+def make_post(raw: RawPost, files: list[str], sources: dict[str, SourceFile]) -> Post:
+    blocks = clean_blocks(raw.blocks)
+    thread_blocks = clean_blocks(raw.thread)
+    for k, b in enumerate(blocks, 1):
+        b.id = f"p{k}"
+    post = Post(title=raw.title, blocks=blocks, files=files)
+    apply_facts(post, files, sources)
+    if thread_blocks:
+        thread_files = sorted({b.file for b in thread_blocks})
+        post.thread = build_thread(thread_blocks, blocks, raw.participants, thread_files)
+    return post
+
+
+def clean_blocks(blocks: list[Block]) -> list[Block]:
+    """Collapse doubled glyph+TeX math, rejoin paragraphs that a lost emphasis split in two."""
+    if not blocks:
+        return []
+    doubled = mathtext.has_doubled_math("\n".join(b.text for b in blocks))
+    out: list[Block] = []
+    for b in blocks:
+        if doubled and b.kind != "code":
+            b.text = mathtext.collapse_doubled_math(b.text)
+            if b.text.startswith("$$") and b.text.endswith("$$"):
+                b.kind = "math"
+        if out and joinable(out[-1], b):
+            out[-1].text = mathtext.join_split_paragraphs([out[-1].text, b.text])[0]
+            continue
+        out.append(b)
+    return out
+
+
+def joinable(a: Block, b: Block) -> bool:
+    if a.kind not in ("paragraph", "list_item") or b.kind != "paragraph":
+        return False
+    return len(mathtext.join_split_paragraphs([a.text, b.text])) == 1
+
+
+def apply_facts(post: Post, files: list[str], sources: dict[str, SourceFile]) -> None:
+    """Manifest facts (per file, or per post title inside a multi-post file) and front matter.
+
+    A fact marked unverified in the manifest's `confidence` is kept in `meta["unverified"]` and
+    never presented as fact (no `author` on the post)."""
+    for name in files:
+        src = sources[name]
+        entry = dict(src.meta)
+        per_post = (entry.pop("posts", None) or {}).get(post.title) or {}
+        entry.update(per_post)
+        entry.update({k: v for k, v in src.front_matter.items() if k in FACTS + ("title",)})
+        confidence = dict(entry.get("confidence") or {})
+        for fact in FACTS:
+            value = entry.get(fact)
+            if value in (None, ""):
+                continue
+            if confidence.get(fact) == "unverified":
+                post.meta.setdefault("unverified", {})[fact] = str(value)
+            elif getattr(post, fact) is None:
+                setattr(post, fact, str(value))
+        for extra in ("published_title", "source_note"):
+            if entry.get(extra):
+                post.meta[extra] = str(entry[extra])
+        if confidence:
+            post.meta.setdefault("confidence", {}).update({k: str(v) for k, v in confidence.items()})
