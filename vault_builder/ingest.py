@@ -166,7 +166,7 @@ def detect_format(name: str, text: str) -> str:
     if name.lower().endswith((".html", ".htm")) or head.startswith(("<!doctype html", "<html")) or "<body" in head:
         return "html"
     lines = [l for l in text.split("\n") if l.strip()]
-    if len(lines) <= 2 and len(text) > 2000:
+    if len(lines) == 1 and len(text) > 200 and len(re.findall(r"[.!?] ", text)) >= 2:
         return "flat"
     karma = sum(1 for l in lines[:80] if KARMA_LINE.match(l.strip()))
     if COMMENT_COUNT.search(text) or (karma >= 3 and any(l.strip() == "New Comment" for l in lines)):

@@ -5,6 +5,8 @@
 """
 from __future__ import annotations
 
+import re
+
 from .. import mathtext
 from ..models import Block, Corpus, Post, Problem, SourceFile
 from .formats import READERS, RawPost
@@ -61,6 +63,8 @@ def clean_blocks(blocks: list[Block]) -> list[Block]:
     doubled = mathtext.has_doubled_math("\n".join(b.text for b in blocks))
     out: list[Block] = []
     for b in blocks:
+        if b.kind != "code":
+            b.text = tidy_emphasis(b.text)
         if doubled and b.kind != "code":
             b.text = mathtext.collapse_doubled_math(b.text)
             if b.text.startswith("$$") and b.text.endswith("$$"):
@@ -70,6 +74,14 @@ def clean_blocks(blocks: list[Block]) -> list[Block]:
             continue
         out.append(b)
     return out
+
+
+_EMPHASIS_SPACE = re.compile(r"(?<![*\w])(\*{1,2})(\S[^*\n]*?)\s+\1(?=\w)")
+
+
+def tidy_emphasis(text: str) -> str:
+    """`*more *functions` (a copy that moved the space inside the emphasis) -> `*more* functions`."""
+    return _EMPHASIS_SPACE.sub(lambda m: f"{m.group(1)}{m.group(2)}{m.group(1)} ", text)
 
 
 def joinable(a: Block, b: Block) -> bool:

@@ -33,7 +33,7 @@ PINGBACK = re.compile(r"\bby \d{1,2} \w{3} \d{4} \d{1,2}:\d\d UTC; \d+ points?\)
 IMAGE_LINE = re.compile(r"(\.(png|jpe?g|gif|svg|webp)$)|(\|\d{2,4}$)|(^\d{2,4} [A-Z])", re.I)
 SIGN_OFF = re.compile(r"^(Cheers|Best|Thanks|Regards|Best wishes|Love|Yours|Sincerely),? \S+$")
 REFERENCE_LINE = re.compile(r"^\[\d+\]:\s")
-TITLE_END = re.compile(r"[.,;:!]$")
+TITLE_END = re.compile(r"[.,;:!]\d{0,2}$")  # "...the function.1" ends a sentence + footnote mark
 
 
 def is_title_like(line: str) -> bool:
@@ -272,18 +272,23 @@ def classify_line(row: str, file: str, line: int, previous: list[Block]) -> list
     numbered = NUMBERED.match(row)
     if numbered and numbered.group(1):
         # indented "  1. text": a numbered list, or footnotes when it closes a post (mark_footnotes)
-        return [block("list_item", numbered.group(3), file, line, indent_level(numbered.group(1)) )]
+        return [block("numbered", numbered.group(3), file, line, indent_level(numbered.group(1)))]
     if REFERENCE_LINE.match(s):
         return [block("footnote", s, file, line)]
     if IMAGE_LINE.search(s):
         return [block("image", s, file, line)]
-    if is_title_like(s) and len(s.split()) >= 1 and not s.endswith("?") or (s.endswith("?") and len(s.split()) <= 6 and is_heading_question(s)):
+    if is_heading_line(s):
         return [block("heading", s, file, line, 2)]
     return [block("paragraph", s, file, line)]
 
 
-def is_heading_question(s: str) -> bool:
-    return s[0].isupper() and all(w[:1].isupper() or w.lower() in SMALL_WORDS for w in s.rstrip("?").split())
+def is_heading_line(s: str) -> bool:
+    """Title-like lines; a question only when short ("Why theory?") or in Title Case."""
+    if not s.endswith("?"):
+        return is_title_like(s)
+    words = s.rstrip("?").split()
+    title_case = all(w[:1].isupper() or w.lower() in SMALL_WORDS for w in words)
+    return is_title_like(s.rstrip("?")) and (len(words) <= 4 or title_case)
 
 
 SMALL_WORDS = {"a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "we", "do", "go", "from", "why", "is"}
@@ -295,37 +300,24 @@ def indent_level(indent: str) -> int:
 
 
 def mark_footnotes(blocks: list[Block]) -> list[Block]:
-    """A run of indented numbered items starting at 1 that is followed by a title-like line, a
-    reference list, or the end of the file closes a post: those are its footnotes."""
+    """A run of indented numbered items that closes a post (followed by a title-like line or the
+    end of the file, and not introduced by a paragraph ending with ':') is the post's footnotes;
+    any other run is a numbered list."""
     k = 0
     while k < len(blocks):
-        if blocks[k].kind == "list_item" and blocks[k].text and is_footnote_run_start(blocks, k):
-            j = k
-            while j < len(blocks) and blocks[j].kind == "list_item":
-                blocks[j].kind = "footnote"
-                j += 1
-            k = j
-        k += 1
+        if blocks[k].kind != "numbered":
+            k += 1
+            continue
+        j = k
+        while j < len(blocks) and blocks[j].kind == "numbered":
+            j += 1
+        after = blocks[j] if j < len(blocks) else None
+        introduced = k > 0 and blocks[k - 1].text.rstrip().endswith(":")
+        footnotes = (after is None or after.kind == "heading") and not introduced
+        for b in blocks[k:j]:
+            b.kind = "footnote" if footnotes else "list_item"
+        k = j
     return blocks
-
-
-def is_footnote_run_start(blocks: list[Block], k: int) -> bool:
-    if k > 0 and blocks[k - 1].kind == "list_item":
-        return False
-    j = k
-    while j < len(blocks) and blocks[j].kind == "list_item":
-        j += 1
-    after = blocks[j] if j < len(blocks) else None
-    first_line_is_numbered = True
-    return first_line_is_numbered and (after is None or after.kind == "heading" and j + 1 < len(blocks)
-                                       and blocks[j + 1].kind != "list_item" and ends_post_hint(blocks, k))
-
-
-def ends_post_hint(blocks: list[Block], k: int) -> bool:
-    """Footnotes sit after the last paragraph of a post; a numbered list inside a post is
-    introduced by a paragraph ending with ':' (e.g. "Here's how we'll estimate this:")."""
-    prev = blocks[k - 1] if k > 0 else None
-    return prev is None or not prev.text.rstrip().endswith(":")
 
 
 READERS = {
