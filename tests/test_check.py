@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from vaultread import CLEAN_VAULT, write_vault
 
-from vault_builder.check import check_vault, property_kind
+from vault_builder.check import check_vault, heading_key, property_kind
+from vault_builder.paths import link_heading
 from vault_builder.models import Problem
 
 POST, RLCT, HOME, CANVAS = "Posts/My Post.md", "Concepts/RLCT.md", "Home.md", "Maps/Concept map.canvas"
@@ -71,6 +72,8 @@ CASES = [
     ("declared-type", [(RLCT, "concepts: []", "concepts: RLCT")], None, "property-type", RLCT, "concepts: RLCT"),
     ("date-not-date", [(POST, 'date: "2024-01-15"', 'date: "mid 2024"')], None, "property-type", POST, "date:"),
     ("builtin-list", [(HOME, "aliases: []", "aliases: Start")], None, "property-type", HOME, "aliases: Start"),
+    ("alias-item", [(POST, '  - "My Post: a/b?"', '  - "My Post: a/b?"\n  - 2024')], None, "property-type", POST,
+     "  - 2024"),
     ("inferred-type", [(HOME, "title: Home", "title: 42")], None, "property-type", HOME, "title: 42"),
     ("bad-file-name", [], {"Claims/a:b.md": "# a\n"}, "bad-file-name", "Claims/a:b.md", "# a"),
     ("reserved-file-name", [], {"Claims/CON.md": "# c\n"}, "bad-file-name", "Claims/CON.md", "# c"),
@@ -99,6 +102,10 @@ def test_seeded_fault_gives_exactly_its_problem(tmp_path, edits, extra, code, re
     problems = check_vault(root)
     assert [(p.code, p.where) for p in problems] == [(code, f"{rel}:{line}")], problems
     assert problems[0].level == "error" and problems[0].message
+
+
+def test_missing_root_is_one_problem(tmp_path):
+    assert [p.code for p in check_vault(tmp_path / "nope")] == ["no-vault"]
 
 
 def test_duplicate_names_differing_in_case_are_reported_on_both(tmp_path):
@@ -150,6 +157,25 @@ def test_problems_are_sorted_and_deterministic(tmp_path):
 
 
 @pytest.mark.parametrize(
+    "heading, link, same",
+    [
+        ("Section one", "section ONE", True),
+        ("Minecraft: The Video Game", "Minecraft The Video Game", True),
+        ("a, b", "a, b", True),
+        ("Why?", "Why", True),
+        ("wifi 2.4 vs 5.0", "wifi 2 4 vs 5 0", True),
+        ("Fréchet Θ", "fréchet θ", True),
+        ("λ = d/2", "λ d 2", True),
+        ("Section one", "Section two", False),
+        ("a b", "ab", False),
+    ],
+)
+def test_heading_key(heading, link, same):
+    assert (heading_key(heading) == heading_key(link)) == same
+    assert heading_key(heading) == heading_key(link_heading(heading))  # our own links always match
+
+
+@pytest.mark.parametrize(
     "value, kind",
     [(None, None), (True, "checkbox"), (3, "number"), (2.5, "number"), ("2024-01-15", "date"),
      ("2024-02-30", "text"), ("2024-01-15T10:00:00Z", "datetime"), ("x", "text"), ([], "list"), ({}, "object")],
@@ -159,10 +185,11 @@ def test_property_kind(value, kind):
 
 
 def test_large_vault_is_fast(tmp_path):
-    """A few thousand linked notes check in well under the couple of seconds the issue allows."""
-    files = {}
-    for i in range(3000):
-        links = " ".join(f"[[Note {j}#^p1]] [[Note {j}#Part two]]" for j in (i - 1, i + 1) if 0 <= j < 3000)
+    """Thousands of linked notes check in the couple of seconds the issue allows (2000 here, so that
+    writing the files stays cheap; the check itself measures ~0.3 ms a note)."""
+    files, n = {}, 2000
+    for i in range(n):
+        links = " ".join(f"[[Note {j}#^p1]] [[Note {j}#Part two]]" for j in (i - 1, i + 1) if 0 <= j < n)
         files[f"Notes/Note {i}.md"] = (
             f"---\ntitle: Note {i}\ntags:\n  - type/claim\nconcepts:\n  - \"[[Note 0]]\"\n---\n"
             f"# Note {i}\n\nText with $x^{i}$ and {links}. ^p1\n\n## Part two\n\nMore #concept/x text. ^p2\n"
@@ -172,4 +199,4 @@ def test_large_vault_is_fast(tmp_path):
     problems = check_vault(root)
     elapsed = time.perf_counter() - start
     assert problems == []
-    assert elapsed < 3.0, elapsed
+    assert elapsed < 2.0, elapsed

@@ -36,7 +36,7 @@ from pathlib import Path
 import yaml
 
 from vault_builder.models import Problem
-from vault_builder.paths import is_valid_block_id, is_valid_tag, link_heading, name_key, name_problem
+from vault_builder.paths import is_valid_block_id, is_valid_tag, name_key, name_problem
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -90,6 +90,8 @@ class Index:
 def check_vault(root: Path) -> list[Problem]:
     """Every problem found in the vault at `root`, sorted by file, line, code and message."""
     root = Path(root)
+    if not root.is_dir():
+        return [Problem(level="error", code="no-vault", message="not a directory", where=str(root))]
     raw: list[Raw] = []
     index = Index(root)
     for rel in _walk(root):
@@ -292,9 +294,17 @@ _HEADING = re.compile(r"^(?:[ \t]*>)*[ \t]{0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+
 _BLOCK_AT_END = re.compile(r"(?:^|[ \t])\^([\w-]+)[ \t]*$", re.M)
 
 
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
 def heading_key(text: str) -> str:
-    """How a heading and a link's #anchor are compared: link-safe characters, any case."""
-    return name_key(link_heading(text))
+    """How a heading and a link's #anchor are compared: case and punctuation ignored.
+
+    Obsidian resolves [[Note#a, b]], [[Note#a b]] (its own link form: ":", "#", "|", "^", "[", "]"
+    become spaces) and, from older versions, [[Note#Why]] for "Why?" alike; so compare words only.
+    """
+    words = _NOT_WORD.sub(" ", name_key(text)).split()
+    return " ".join(words) if words else name_key(text).strip()
 
 
 def _scan_anchors(note: Note) -> list[Raw]:
@@ -474,7 +484,7 @@ def _check_property_types(notes, declared: dict[str, str]) -> list[Raw]:
             kind = property_kind(value)
             if kind:
                 seen[key].append((note.rel, note.key_lines[key], kind))
-    out = []
+    out = _check_list_items(notes)
     for key, uses in seen.items():
         expected = _expected_kind(key, uses, declared)
         for rel, line, kind in uses:
@@ -482,6 +492,20 @@ def _check_property_types(notes, declared: dict[str, str]) -> list[Raw]:
                 why = "declared" if key in declared else "expected" if key in LIST_PROPERTIES + ("date",) else "used"
                 out.append((rel, line, "property-type",
                             f"property {key!r} is {kind} here but {why} as {' or '.join(sorted(expected))}"))
+    return out
+
+
+def _check_list_items(notes) -> list[Raw]:
+    """aliases and cssclasses hold strings (tags are checked, with their rules, by _check_tags)."""
+    out = []
+    for note in notes:
+        for key in ("aliases", "cssclasses"):
+            values = note.meta.get(key)
+            lines = note.item_lines.get(key) or []
+            for i, item in enumerate(values if isinstance(values, list) else []):
+                if not isinstance(item, str) or not item.strip():
+                    line = lines[i] if i < len(lines) else note.key_lines[key]
+                    out.append((note.rel, line, "property-type", f"{key} entry {item!r} is not a non-empty string"))
     return out
 
 
