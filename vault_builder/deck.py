@@ -85,8 +85,8 @@ CLOZE_FIELDS = ("Text", "Back", "Extra", "Source", "Link", "Key", "Spare1", "Spa
 
 SIMILARITY = 0.8
 """An item with an unknown id inherits the key of a vanished item of the same type and post when
-``similarity`` of their texts is at least this: ``difflib.SequenceMatcher`` ratio of the
-normalised texts, or a single-word edit."""
+``similarity`` of their texts is at least this: ``difflib.SequenceMatcher`` ratio of their
+token sequences (words and punctuation, lower-cased), or a single-word edit."""
 
 STATE_VERSION = 1
 NID_STRIDE = 8
@@ -221,6 +221,7 @@ def build_deck(
     )
     new = updated = 0
     for spec in specs:
+        digest = spec.content_hash()
         rec = old_notes.get(spec.key)
         if rec is None:
             nid, mod = next_nid, stamp
@@ -230,7 +231,7 @@ def build_deck(
             nid = rec["nid"]
             if rec.get("removed") is not None:
                 new += 1
-            if rec["hash"] == spec.hash:
+            if rec["hash"] == digest:
                 mod = rec["mod"]
             else:
                 mod = max(stamp, rec["mod"] + 1)
@@ -239,7 +240,7 @@ def build_deck(
         spec.nid, spec.mod = nid, mod
         new_state_notes[spec.key] = {
             "item": spec.item_key, "guid": spec.guid, "nid": nid, "mod": mod,
-            "hash": spec.hash, "deck": spec.deck,
+            "hash": digest, "deck": spec.deck,
         }
     removed_now = sorted(
         k for k, rec in old_notes.items()
@@ -332,19 +333,32 @@ def normalise_text(text: str) -> str:
 
 
 def similarity(a: str, b: str) -> float:
-    """How alike two item texts are, in [0, 1]: the ``difflib.SequenceMatcher`` ratio of the
-    normalised texts, raised to ``SIMILARITY`` when they differ by a single word (replaced,
-    inserted or deleted) and share at least three words, so a one-word edit of even a short
-    sentence counts as the same item.  Texts below ``SIMILARITY`` may report 0.0 (cheap bounds
-    are tried first)."""
-    na, nb = normalise_text(a), normalise_text(b)
-    sm = difflib.SequenceMatcher(None, na, nb, autojunk=False)
-    ratio = 0.0
-    if sm.real_quick_ratio() >= SIMILARITY and sm.quick_ratio() >= SIMILARITY:
-        ratio = sm.ratio()
-    if ratio < SIMILARITY and _one_word_edit(na.split(), nb.split()):
-        ratio = SIMILARITY
-    return ratio
+    """How alike two item texts are, in [0, 1]: the ``difflib.SequenceMatcher`` ratio of their
+    token sequences (words and runs of punctuation of the normalised texts), raised to
+    ``SIMILARITY`` when they differ by a single word (replaced, inserted or deleted) and share at
+    least three words, so a one-word edit of even a short sentence counts as the same item.
+    Texts that cannot reach ``SIMILARITY`` may report 0.0 (cheap bounds are tried first)."""
+    return _similarity(_prepare(a), _prepare(b))
+
+
+_TOKEN = re.compile(r"\w+|[^\w\s]+")
+
+
+def _prepare(text: str) -> tuple[list[str], list[str]]:
+    """(tokens, whitespace-separated words) of the normalised text."""
+    norm = normalise_text(text)
+    return _TOKEN.findall(norm), norm.split()
+
+
+def _similarity(pa: tuple[list[str], list[str]], pb: tuple[list[str], list[str]]) -> float:
+    (ta, wa), (tb, wb) = pa, pb
+    if ta == tb:
+        return 1.0
+    floor = SIMILARITY if _one_word_edit(wa, wb) else 0.0
+    sm = difflib.SequenceMatcher(None, ta, tb, autojunk=False)
+    if sm.real_quick_ratio() < SIMILARITY or sm.quick_ratio() < SIMILARITY:
+        return floor  # both are upper bounds of the ratio
+    return max(floor, sm.ratio())
 
 
 def _one_word_edit(wa: list[str], wb: list[str]) -> bool:
@@ -390,9 +404,16 @@ def assign_keys(items: list[Item], known: dict[str, dict]) -> dict[str, str]:
             rec = known[key]
             vanished.setdefault((rec.get("type", ""), rec.get("post", "")), []).append(key)
     pairs = []
+    prepared: dict[str, tuple] = {}
     for i, it in enumerate(pending):
-        for key in vanished.get((it.type, it.post), ()):
-            ratio = similarity(it.text, known[key].get("text", ""))
+        group = vanished.get((it.type, it.post), ())
+        if not group:
+            continue
+        mine = _prepare(it.text)
+        for key in group:
+            if key not in prepared:
+                prepared[key] = _prepare(known[key].get("text", ""))
+            ratio = _similarity(mine, prepared[key])
             if ratio >= SIMILARITY:
                 pairs.append((-ratio, i, key))
     pairs.sort()
@@ -437,6 +458,7 @@ class _Renderer:
         for name, display in (("math_inline", False), ("math_inline_double", True),
                               ("math_block", True), ("math_block_label", True)):
             self.md.add_render_rule(name, self._math_rule(display))
+        self._cache: dict[tuple[str, bool, str | None], str] = {}
 
     @staticmethod
     def _math_rule(display: bool):
@@ -451,6 +473,12 @@ class _Renderer:
     def render(self, text: str, *, cloze: bool = False, hide: str | None = None) -> str:
         """HTML for ``text``.  ``hide``: a term whose occurrences outside math become
         ``{{c1::…}}`` (only with ``cloze``).  A single paragraph is returned without ``<p>``."""
+        key = (text, cloze, hide)
+        if key not in self._cache:
+            self._cache[key] = self._render(text, cloze, hide)
+        return self._cache[key]
+
+    def _render(self, text: str, cloze: bool, hide: str | None) -> str:
         text = _clean_markdown(text)
         env = {"cloze": cloze}
         tokens = self.md.parse(text, env)
@@ -524,8 +552,8 @@ class _NoteSpec:
         names = BASIC_FIELDS if self.model == "basic" else CLOZE_FIELDS
         return [self.fields.get(name, "") for name in names]
 
-    @property
-    def hash(self) -> str:
+    def content_hash(self) -> str:
+        """Hash of everything the card shows or files it under: what decides its mod time."""
         return _hash([self.model, self.deck, self.field_list, sorted(self.tags)])
 
 
