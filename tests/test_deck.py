@@ -561,3 +561,67 @@ def test_similarity_threshold(a, b, inherits):
 def test_never_prints(capsys, tmp_path):
     build_deck(make_items(), tmp_path / "x", now=T0)
     assert capsys.readouterr() == ("", "")
+
+
+# ------------------------------------------------------------------------------------------
+# Rendering properties and odd items
+# ------------------------------------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from vault_builder.deck import _Renderer  # noqa: E402
+
+_RENDERER = _Renderer()
+_tex = st.text(alphabet="abxyz{}^_\\+-=<>&() 0123", min_size=1, max_size=30).filter(
+    lambda s: s.strip() and not s.startswith(" ") and not s.endswith(" ")
+    and not s.endswith("\\"))
+_prose = st.text(alphabet="abc XYZ*_<>&'\"#-1.", max_size=20)
+MARKDOWN_TAGS = {"p", "em", "strong", "blockquote", "ul", "ol", "li", "hr", "br", "code", "pre",
+                 "h1", "h2", "h3", "h4", "h5", "h6"}
+
+
+@settings(max_examples=150, deadline=None)
+@given(before=_prose, tex=_tex, after=_prose, display=st.booleans())
+def test_math_never_leaves_dollars_or_cloze_braces(before, tex, after, display):
+    dollars = "$$" if display else "$"
+    text = f"{before} {dollars}{tex}{dollars} {after}"
+    for cloze in (False, True):
+        out = _RENDERER.render(text, cloze=cloze)
+        assert "$" not in out
+        tags = set(re.findall(r"</?([^ >/]*)", out))
+        assert tags <= MARKDOWN_TAGS, tags  # "<" from the text is always escaped
+        for math in re.findall(r"\\\((.*?)\\\)|\\\[(.*?)\\\]", out, re.S):
+            body = "".join(math)
+            if cloze:
+                assert "}}" not in body and "{{" not in body
+
+
+def test_item_without_note_links_to_the_vault(tmp_path):
+    items = make_items()[:1]
+    items[0].note = ""
+    report = build_deck(items, tmp_path, vault_name="v", now=T0)
+    assert "anki-no-note" in {p.code for p in report.problems}
+    pkg = Apkg(tmp_path / "slt.apkg", tmp_path)
+    assert all('href="obsidian://open?vault=v"' in pkg.fields(n)["Link"] for n in pkg.notes)
+
+
+def test_duplicate_ids_and_empty_text_are_problems_not_crashes(tmp_path):
+    items = make_items()
+    items.append(copy.deepcopy(items[0]))
+    items[1].text = "  "
+    report = build_deck(items, tmp_path, now=T0)
+    codes = [p.code for p in report.problems]
+    assert "anki-duplicate-item" in codes and "anki-empty-item" in codes
+    assert report.notes == sum(EXPECTED_DECKS.values()) - 2  # free energy: basic + cloze
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.permutations(list(range(12))), st.integers(min_value=0, max_value=12))
+def test_keys_unique_and_stable_under_reordering(order, drop):
+    items = make_items()
+    subset = [items[i] for i in order[drop:]]
+    known = _known(items)
+    keys = assign_keys(subset, known)
+    assert keys == {it.id: it.id for it in subset}
+    assert len(set(keys.values())) == len(keys)

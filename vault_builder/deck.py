@@ -458,6 +458,11 @@ class _Renderer:
         for name, display in (("math_inline", False), ("math_inline_double", True),
                               ("math_block", True), ("math_block_label", True)):
             self.md.add_render_rule(name, self._math_rule(display))
+        # mdit-py-plugins' dollarmath (0.7) checks "no digit before the opening $" with
+        # src[pos - 1], which at pos 0 reads the *last* character: "$x$ is 1" would not be
+        # math.  A word joiner before a leading "$" of each inline run sidesteps it; it is
+        # removed from the output.
+        self.md.core.ruler.before("inline", "dollar_guard", _guard_leading_dollar)
         self._cache: dict[tuple[str, bool, str | None], str] = {}
 
     @staticmethod
@@ -489,7 +494,7 @@ class _Renderer:
                     if child.type == "text":
                         child.content = pattern.sub(
                             lambda m: _CLOZE_OPEN + m.group(0) + _CLOZE_CLOSE, child.content)
-        out = self.md.renderer.render(tokens, self.md.options, env).strip()
+        out = self.md.renderer.render(tokens, self.md.options, env).replace(_GUARD, "").strip()
         if out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
             out = out[3:-4]
         return out.replace(_CLOZE_OPEN, "{{c1::").replace(_CLOZE_CLOSE, "}}")
@@ -497,6 +502,15 @@ class _Renderer:
     def has_term(self, text: str, term: str) -> bool:
         """Whether ``term`` occurs in ``text`` outside math (so it can be clozed)."""
         return "{{c1::" in self.render(text, cloze=True, hide=term)
+
+
+_GUARD = "\u2060"
+
+
+def _guard_leading_dollar(state) -> None:
+    for tok in state.tokens:
+        if tok.type == "inline" and tok.content.startswith("$"):
+            tok.content = _GUARD + tok.content
 
 
 def _break_braces(tex: str) -> str:
