@@ -1,0 +1,177 @@
+"""extract(): interface, ids, glossary, overrides, authors, thread structure, determinism."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from hypothesis import given, strategies as st
+
+from extract_helpers import corpus, post
+from vault_builder.extract import all_rule_names, extract, load_glossary, load_overrides, stable_id
+from vault_builder.models import Concept
+
+ROOT = Path(__file__).parent.parent
+GLOSSARY, _ = load_glossary(ROOT / "content" / "concepts.yaml")
+
+POST = [
+    "# Introduction",
+    "I do not believe that the learning coefficient explains generalisation in neural networks.",
+    "However, the free energy formula is exact for Bayesian inference in the limit of large datasets.",
+    "Suppose we fit a model with two parameters whose loss is the product of both. "
+    "Then the most singular point is not where a random walk spends its time, contradicting the claim above.",
+    "We call such points \"crossing points\". A *whirl basin*, which is a region where the loss spirals towards a minimum.",
+    "Thanks for reading!",
+]
+
+
+def test_glossary_loads():
+    names = [c.name for c in GLOSSARY]
+    assert "RLCT" in names and "Free energy" in names and "BIC" in names
+    rlct = next(c for c in GLOSSARY if c.name == "RLCT")
+    assert "learning coefficient" in rlct.aliases and "λ" in rlct.abbreviations
+
+
+def test_glossary_malformed_is_a_problem_not_an_exception(tmp_path):
+    bad = tmp_path / "concepts.yaml"
+    bad.write_text("concepts:\n  - name: A\n    aliases: [unclosed\n", encoding="utf-8")
+    concepts, problems = load_glossary(bad)
+    assert concepts == []
+    assert problems[0].level == "error" and problems[0].code == "bad-concepts"
+    assert problems[0].where.startswith("concepts.yaml:")
+    bad.write_text("concepts:\n  - name: A\n    definition: no definitions here\n", encoding="utf-8")
+    concepts, problems = load_glossary(bad)
+    assert concepts == [] and problems[0].where == "concepts.yaml:2"
+
+
+def test_overrides_example_file_is_empty_and_valid():
+    data, problems = load_overrides(ROOT / "content" / "overrides.yaml")
+    assert data == {} and problems == []
+
+
+def test_stable_id_ignores_rendering():
+    a = stable_id("claim", "My Post", "The RLCT is $\\lambda$-like, *really*.")
+    b = stable_id("claim", "My Post", "the  rlct is λ-like — really")
+    assert a == b
+    assert a.startswith("cla-my-post-")
+    assert stable_id("definition", "My Post", "x").startswith("def-")
+
+
+@given(st.text(max_size=40), st.text(max_size=40))
+def test_stable_id_shape(title, text):
+    i = stable_id("claim", title, text)
+    assert i.startswith("cla-") and all(ch.isalnum() or ch == "-" for ch in i)
+
+
+def _run(**kw):
+    p = post(POST, comments=kw.pop("comments", None), quotes=kw.pop("quotes", None))
+    return extract(corpus(p), GLOSSARY, kw.pop("overrides", None), **kw)
+
+
+def test_items_shape_and_provenance():
+    items, concepts, problems = _run()
+    assert problems == []
+    types = [i.type for i in items]
+    assert "claim" in types and "definition" in types and "counterexample" in types
+    for it in items:
+        row = it.to_json()
+        assert set(row) == {"id", "type", "text", "post", "in_comments", "author", "term", "concepts", "taxonomy",
+                            "key", "against", "note", "source", "rules"}
+        assert row["source"]["file"] == "t.md" and row["source"]["block"].startswith("^p")
+        assert it.author == "A. Author" and it.post == "Test post" and it.note == "" and it.rules
+        assert (it.taxonomy is not None) == (it.type == "claim")
+        assert it.text in "\n".join(POST)
+    json.dumps([i.to_json() for i in items])
+    assert len({i.id for i in items}) == len(items)
+
+
+def test_definitions_name_terms_and_discover_concepts():
+    items, concepts, _ = _run()
+    terms = {i.term for i in items if i.type == "definition"}
+    assert "crossing points" in terms and "whirl basin" in terms
+    discovered = {c.name for c in concepts if c.discovered}
+    assert {"Crossing points", "Whirl basin"} <= discovered
+    assert [c.name for c in concepts[: len(GLOSSARY)]] == [c.name for c in GLOSSARY]
+
+
+def test_counterexample_targets_claim_in_same_post():
+    items, _, _ = _run()
+    ce = next(i for i in items if i.type == "counterexample")
+    target = next(i for i in items if i.id == ce.against)
+    assert target.type == "claim"
+
+
+def test_thanks_and_questions_are_not_claims():
+    items, _, _ = _run()
+    assert not any("Thanks" in i.text for i in items)
+
+
+def test_reply_counterexample_targets_quoted_claim_and_quote_is_not_extracted():
+    quoted = POST[2]
+    comments = [[quoted, "For example, with weight decay the flat directions vanish, so the formula does not hold."]]
+    items, _, _ = _run(comments=comments, quotes={(1, 1): "p3"})
+    thread = [i for i in items if i.in_comments]
+    assert all(i.block != "c1-p1" for i in thread), "quoted paragraphs are credited to the original"
+    ce = next(i for i in thread if i.type == "counterexample")
+    target = next(i for i in items if i.id == ce.against)
+    assert target.block == "p3" and target.type == "claim"
+    assert ce.author is None and ce.comment == "c1"
+
+
+def test_comment_author_only_when_known():
+    p = post(["A post."], comments=[["The free energy is dominated by the most singular point in every case."]])
+    p.thread.comments[0].author = "Known Person"
+    items, _, _ = extract(corpus(p), GLOSSARY)
+    assert items and all(i.author == "Known Person" for i in items if i.in_comments)
+
+
+def test_deterministic():
+    a, _, _ = _run()
+    b, _, _ = _run()
+    assert [i.to_json() for i in a] == [i.to_json() for i in b]
+
+
+def test_disabled_rules_switch_off():
+    items, _, _ = _run(disabled_rules={"def.we-call"})
+    assert "crossing points" not in {i.term for i in items}
+    items, _, problems = _run(disabled_rules={"no.such.rule"})
+    assert problems and problems[0].code == "unknown-rule"
+    assert "claim.thesis-verb" in all_rule_names()
+
+
+def test_overrides_drop_retype_key_taxonomy_and_unknown():
+    items, _, _ = _run()
+    claim = next(i for i in items if i.type == "claim")
+    defn = next(i for i in items if i.type == "definition")
+    overrides = {
+        claim.id: {"key": True, "taxonomy": {"normative_or_descriptive": "normative"}},
+        defn.id: {"drop": True},
+        "cla-nope-00000000": {"key": True},
+    }
+    out, _, problems = _run(overrides=overrides)
+    by_id = {i.id: i for i in out}
+    assert defn.id not in by_id
+    assert by_id[claim.id].key is True
+    assert by_id[claim.id].taxonomy["normative_or_descriptive"] == "normative"
+    assert by_id[claim.id].taxonomy_cues["normative_or_descriptive"] == "override"
+    assert [p.code for p in problems] == ["unknown-override"]
+    retyped, _, _ = _run(overrides={claim.id: {"type": "definition", "term": "whatever"}})
+    it = next(i for i in retyped if i.id == claim.id)
+    assert it.type == "definition" and it.taxonomy is None and it.term == "whatever"
+
+
+def test_load_overrides_formats(tmp_path):
+    f = tmp_path / "overrides.yaml"
+    f.write_text("drop: [cla-a-1]\nitems:\n  cla-b-2:\n    key: true\n  cla-c-3:\n    colour: red\n", encoding="utf-8")
+    data, problems = load_overrides(f)
+    assert data["cla-a-1"] == {"drop": True} and data["cla-b-2"] == {"key": True}
+    assert problems and problems[0].code == "bad-override" and problems[0].where == "overrides.yaml:5"
+    f.write_text("items: [\n", encoding="utf-8")
+    data, problems = load_overrides(f)
+    assert data == {} and problems[0].code == "bad-overrides"
+
+
+def test_empty_corpus_and_empty_glossary():
+    items, concepts, problems = extract(corpus(), [])
+    assert items == [] and concepts == [] and problems == []
+    items, concepts, _ = extract(corpus(post(POST)), [Concept("Thing")])
+    assert items

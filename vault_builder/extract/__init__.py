@@ -1,0 +1,332 @@
+"""Extraction: blocks -> claims, definitions, examples and counterexamples (items.jsonl).
+
+    items, concepts, problems = extract(corpus, glossary, overrides, disabled_rules={...})
+
+Deterministic and explainable: every decision is made by a named rule of an ordered rule list
+(claims.CLAIM_VETOES, claims.CLAIM_CUES, claims.KEY_RULES, definitions.DEFINITION_RULES,
+examples.EXAMPLE_RULES, examples.COUNTER_RULES, taxonomy.*_RULES, AGAINST_RULES below), any
+rule can be switched off by name, and each item records the rules that fired.
+
+Order of work per post body and per comment, sentence by sentence:
+1. an example cue opens a passage -> counterexample (a refutation cue fired) or example;
+2. a definitional pattern names a term -> definition (weak patterns yield to strong claims);
+3. otherwise no veto fired and the cues weigh at least claims.THRESHOLD -> claim.
+Then: key claims, taxonomy, `against` of counterexamples, discovered concepts, concepts per
+item, stable ids, user overrides.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..models import Concept, Corpus, Item, Post, Problem
+from . import claims as C
+from . import definitions as D
+from . import examples as E
+from . import taxonomy as T
+from .context import Sent, block_sents
+from .glossary import ConceptIndex, load_glossary, load_overrides  # noqa: F401  (public API)
+from .ids import slug, stable_id, unique_ids  # noqa: F401
+from .ruler import Ruler
+
+__all__ = ["extract", "stable_id", "load_glossary", "load_overrides", "all_rule_names", "RULERS"]
+
+WEAK_DEFINITION_RULES = {"def.concept-copula", "def.type-of", "def.that-is", "def.in-the-sense"}
+MAX_KEY_PER_POST = 15
+MAX_KEY_PER_THREAD = 6
+_STOP = set("the a an and or of to in on for with by is are was were be been it this that these those as at from "
+            "we i you they he she which what not no but if then than so such can will would could should may might "
+            "have has had do does did there their its our your my his her them us me".split())
+
+
+@dataclass
+class _Cand:
+    item: Item
+    sents: list[Sent]
+    score: float = 0.0
+    unit: str = ""
+    """'post' or the comment id."""
+    order: int = 0
+
+
+@dataclass
+class _State:
+    disabled: frozenset
+    index: ConceptIndex
+    cands: list[_Cand] = field(default_factory=list)
+    quoted_blocks: set = field(default_factory=set)
+    order: int = 0
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z][a-z0-9'-]{2,}", text.lower()) if w not in _STOP}
+
+
+def _passage_text(sents: list[Sent]) -> str:
+    b = sents[0].block
+    return b.text[sents[0].start:sents[-1].end]
+
+
+def _make_item(kind: str, post: Post, sents: list[Sent], rules: list[str]) -> Item:
+    s = sents[0]
+    author = (s.comment.author if s.comment else None) if s.in_comments else post.author
+    return Item(id="", type=kind, text=_passage_text(sents), post=post.title, in_comments=s.in_comments,
+                author=author, source_file=s.block.file, block=s.block.id, rules=list(rules),
+                comment=s.comment.id if s.comment else None, note="")
+
+
+def _definition_passage(s: Sent) -> list[Sent]:
+    """A definition sentence plus a following gloss sentence ('Roughly, this measures …')."""
+    out = [s]
+    nxt = s.next
+    if nxt is not None and nxt.block is s.block and re.match(
+            r"^(roughly|more precisely|more formally|formally|intuitively|in other words|that is|i\.e\.|this (measures|means|is)|it (measures|is))\b",
+            nxt.plain.strip(), re.I):
+        out.append(nxt)
+    return out
+
+
+def _unit(state: _State, post: Post, sents: list[Sent], unit: str) -> None:
+    disabled = state.disabled
+    consumed: set[int] = set()
+    for i, s in enumerate(sents):
+        if id(s) in consumed or s.block.quotes:
+            continue
+        ex_rules = E.example_start(s, disabled)
+        if ex_rules:
+            passage = E.passage_from(s)
+            ce = E.counter_rules(passage, disabled)
+            kind = "counterexample" if ce else "example"
+            item = _make_item(kind, post, passage, ex_rules + ce)
+            state.cands.append(_Cand(item, passage, unit=unit, order=state.order))
+            state.order += 1
+            consumed.update(id(x) for x in passage)
+            continue
+        term, d_rules = D.definition_of(s, disabled)
+        veto = C.vetoed(s, disabled)
+        score, c_rules = (0.0, []) if veto else C.claim_score(s, disabled)
+        if s.block.id in state.quoted_blocks and not veto and "claim.disputed" not in disabled:
+            score += 1.5
+            c_rules.append("claim.disputed")
+        if term and (set(d_rules) - WEAK_DEFINITION_RULES or score < C.KEY_THRESHOLD):
+            passage = _definition_passage(s)
+            item = _make_item("definition", post, passage, d_rules)
+            item.term = term
+            state.cands.append(_Cand(item, passage, unit=unit, order=state.order))
+            state.order += 1
+            consumed.update(id(x) for x in passage)
+            continue
+        if not veto and score >= C.THRESHOLD:
+            item = _make_item("claim", post, [s], c_rules)
+            state.cands.append(_Cand(item, [s], score=score, unit=unit, order=state.order))
+            state.order += 1
+
+
+# ---------------------------------------------------------------- against
+
+def against_quoted(c: _Cand, claims: list[_Cand]) -> _Cand | None:
+    """A counterexample in a reply targets the claim in the paragraph the reply quotes."""
+    s = c.sents[0]
+    if not s.quoted:
+        return None
+    hits = [k for k in claims if k.item.block == s.quoted]
+    return max(hits, key=lambda k: (k.score, -k.order)) if hits else None
+
+
+def against_parent(c: _Cand, claims: list[_Cand]) -> _Cand | None:
+    """… else the best-matching claim of the comment it replies to."""
+    s = c.sents[0]
+    if not (s.comment and s.comment.parent):
+        return None
+    hits = [k for k in claims if k.unit == s.comment.parent]
+    return _most_similar(c, hits)
+
+
+def against_nearby(c: _Cand, claims: list[_Cand]) -> _Cand | None:
+    """… else the earlier claim of the same post (or thread) most similar in words and concepts, nearer is better."""
+    s = c.sents[0]
+    pool = [k for k in claims if k.item.post == c.item.post and k.order < c.order
+            and (s.in_comments or not k.item.in_comments)]
+    return _most_similar(c, pool)
+
+
+def _most_similar(c: _Cand, pool: list[_Cand]) -> _Cand | None:
+    if not pool:
+        return None
+    ctx = E.following(c.sents, 2)
+    words = _content_words(" ".join(x.text for x in c.sents + ctx))
+    concepts = {x for s in c.sents + ctx for x in s.concepts}
+    best, best_score = None, 0.0
+    for k in pool:
+        kw = _content_words(k.item.text)
+        if not kw:
+            continue
+        sim = len(words & kw) / (len(kw) ** 0.5 * max(len(words), 1) ** 0.5)
+        sim += 0.1 * len(concepts & set(k.sents[0].concepts))
+        dist = max(c.order - k.order, 1)
+        val = sim * (1.0 + 1.0 / dist) + 0.05 * k.score
+        if val > best_score:
+            best, best_score = k, val
+    return best
+
+
+AGAINST_RULES = Ruler("against", [
+    ("against.quoted-claim", against_quoted),
+    ("against.parent-comment", against_parent),
+    ("against.nearby-claim", against_nearby),
+])
+
+
+# ---------------------------------------------------------------- main entry
+
+
+def all_rule_names() -> list[str]:
+    names = []
+    for r in RULERS:
+        names += r.names()
+    return names + ["claim.disputed", "claim.disputed-by-reply"]
+
+
+RULERS = [C.CLAIM_VETOES, C.CLAIM_CUES, C.KEY_RULES, D.DEFINITION_RULES, E.EXAMPLE_RULES, E.COUNTER_RULES,
+          T.NORMATIVE_RULES, T.SCOPE_RULES, T.CERTAINTY_RULES, AGAINST_RULES]
+
+
+def _discover(items: list[Item], index: ConceptIndex) -> list[Concept]:
+    found: list[Concept] = []
+    seen: set[str] = set()
+    for it in items:
+        if it.type != "definition" or not it.term:
+            continue
+        term = it.term
+        abbr = None
+        m = re.match(r"^(.*?)\s*\(([A-Za-z][\w-]{1,8})\)$", term)
+        if m:
+            term, abbr = m.group(1).strip(), m.group(2)
+        known = index.lookup(term) or (abbr and index.lookup(abbr))
+        if known:
+            continue
+        words = term.split()
+        if not (1 <= len(words) <= 4) or not re.fullmatch(r"[A-Za-z][A-Za-z0-9'’ \-/]*", term):
+            continue
+        if words[0].lower() in D.STOP_TERMS or term.lower() in {"x", "y"}:
+            continue
+        name = term[0].upper() + term[1:] if term[:1].islower() else term
+        if name.lower() in seen:
+            continue
+        seen.add(name.lower())
+        found.append(Concept(name=name, aliases=[term] if term != name else [],
+                             abbreviations=[abbr] if abbr else [], discovered=True))
+    if found:
+        index.add(*found)
+    return found
+
+
+def extract(corpus: Corpus, glossary: list[Concept], overrides: dict | None = None, *,
+            disabled_rules: set[str] = frozenset()) -> tuple[list[Item], list[Concept], list[Problem]]:
+    """Items in post order then block order, all concepts (glossary + discovered), problems."""
+    disabled = frozenset(disabled_rules or ())
+    problems: list[Problem] = []
+    unknown = disabled - set(all_rule_names())
+    for name in sorted(unknown):
+        problems.append(Problem("warning", "unknown-rule", f"disabled rule {name!r} does not exist"))
+    index = ConceptIndex(glossary)
+    state = _State(disabled=disabled, index=index)
+    for post in corpus.posts:
+        if post.thread:
+            state.quoted_blocks |= {b.quotes for b in post.thread.blocks if b.quotes}
+    for post in corpus.posts:
+        _unit(state, post, block_sents(post.blocks, post, index, in_comments=False), "post")
+        if post.thread:
+            for com in post.thread.comments:
+                _unit(state, post, block_sents(com.blocks, post, index, in_comments=True, comment=com), com.id)
+
+    claims = [c for c in state.cands if c.item.type == "claim"]
+    _keys(claims, disabled)
+    for c in claims:
+        tax, cues, fired = T.classify(c.sents[0], disabled)
+        c.item.taxonomy, c.item.taxonomy_cues = tax, cues
+        c.item.rules += fired
+    for c in state.cands:
+        if c.item.type != "counterexample":
+            continue
+        for rule in AGAINST_RULES.active(disabled):
+            target = rule.fn(c, claims)
+            if target is not None:
+                c.item._target = target  # resolved to an id below
+                c.item.rules.append(rule.name)
+                break
+
+    discovered = _discover([c.item for c in state.cands], index)
+    for c in state.cands:
+        it = c.item
+        names = index.find(it.text)
+        if it.type == "definition" and it.term:
+            tc = index.lookup(it.term) or index.lookup(re.sub(r"\s*\([^)]*\)$", "", it.term))
+            if tc and tc not in names:
+                names.insert(0, tc)
+        it.concepts = names
+
+    ids = unique_ids([stable_id(c.item.type, c.item.post, c.item.text) for c in state.cands])
+    for c, i in zip(state.cands, ids):
+        c.item.id = i
+    for c in state.cands:
+        target = getattr(c.item, "_target", None)
+        if target is not None:
+            c.item.against = target.item.id
+            del c.item._target
+
+    items = [c.item for c in state.cands]
+    items, more = _apply_overrides(items, overrides or {})
+    problems += more
+    return items, list(glossary) + discovered, problems
+
+
+def _keys(claims: list[_Cand], disabled: frozenset) -> None:
+    by_unit: dict[tuple, list[_Cand]] = {}
+    for c in claims:
+        fired = [r.name for r in C.KEY_RULES.active(disabled) if r.fn(c.sents[0], c.score)]
+        if fired:
+            c.item.rules += fired
+            key = (c.item.post, c.item.in_comments)
+            by_unit.setdefault(key, []).append(c)
+    for (post, in_comments), cands in by_unit.items():
+        cap = MAX_KEY_PER_THREAD if in_comments else MAX_KEY_PER_POST
+        best = sorted(cands, key=lambda k: (-k.score, k.order))[:cap]
+        for c in best:
+            c.item.key = True
+
+
+def _apply_overrides(items: list[Item], overrides: dict) -> tuple[list[Item], list[Problem]]:
+    problems: list[Problem] = []
+    by_id = {it.id: it for it in items}
+    dropped = set()
+    for item_id, change in overrides.items():
+        it = by_id.get(item_id)
+        if it is None:
+            problems.append(Problem("warning", "unknown-override", f"override for unknown item id {item_id!r} ignored", "overrides.yaml"))
+            continue
+        if change.get("drop"):
+            dropped.add(item_id)
+            continue
+        if "type" in change and change["type"] != it.type:
+            it.type = change["type"]
+            if it.type == "claim" and not it.taxonomy:
+                it.taxonomy = dict(T.DEFAULTS)
+            if it.type != "claim":
+                it.taxonomy, it.key = None, False
+            if it.type != "definition":
+                it.term = None
+            if it.type != "counterexample":
+                it.against = None
+        if "key" in change:
+            it.key = bool(change["key"]) and it.type == "claim"
+        if "taxonomy" in change and it.type == "claim":
+            it.taxonomy = {**(it.taxonomy or T.DEFAULTS), **change["taxonomy"]}
+            for axis in change["taxonomy"]:
+                it.taxonomy_cues[axis] = "override"
+        if "term" in change and it.type == "definition":
+            it.term = change["term"]
+        if "against" in change and it.type == "counterexample":
+            it.against = change["against"]
+        it.rules.append("override")
+    return [it for it in items if it.id not in dropped], problems

@@ -1,0 +1,308 @@
+"""Claim rules: vetoes (what is never a claim) and weighted cues (what makes a thesis).
+
+A sentence is a claim when no veto fires and the weights of the cues that fire add up to at
+least `THRESHOLD`.  Cues are discourse and thesis markers, evaluative and causal language,
+modality, concept mentions, position (section openings, summaries) and thread structure (a
+reply's answer to a quoted paragraph).  Every cue that fired is recorded in the item's `rules`.
+"""
+from __future__ import annotations
+
+import re
+
+from .context import Sent
+from .ruler import Ruler
+
+THRESHOLD = 3.0
+KEY_THRESHOLD = 5.0
+
+
+def _rx(pattern: str) -> re.Pattern:
+    return re.compile(pattern, re.I)
+
+
+# ------------------------------------------------------------------ vetoes (never claims)
+
+_THANKS = _rx(r"\b(thanks?( you)?|thank you|grateful|appreciated?|good work|great post|nice post|cheers|kudos|glad you)\b")
+_SIGNPOST = _rx(
+    r"^(in this (post|section|comment)|below,? |here,? i|let'?s |let me |i'?ll |i will |we'?ll |we will |"
+    r"this post (will|is|was)|in the (next|following|previous) (section|post)|as (mentioned|discussed|noted) (above|earlier|before)|"
+    r"to (recap|summarize what)|first,? (a|some) (note|caveat)|see (this|the|here|also|my|our)|check out|for an overview|"
+    r"the rest of this|i'?m going to|i want to (highlight|point out|discuss|talk)|i'?d like to|edit:|update:|epistemic status|tl;?dr)")
+_PERSONAL = _rx(
+    r"^(\(?i (have been|had been|was|attended|went|remember|wrote|spent|haven'?t|hadn'?t|didn'?t|never got)|"
+    r"i'?m (not too sure how|wondering|curious|confused|grateful|excited|happy|glad|sorry)|sorry\b|apologies|"
+    r"i (do )?(hope|wonder)|i (really )?(like|love|enjoyed)|(yes|yeah|yep|no|ok|okay|sure|agreed|fair enough|good point|great)[,.!]|"
+    r"a big thank|(this is )?(very|pretty) (much )?a work in progress)")
+_FURNITURE = _rx(
+    r"(\bkarma\b|\bpoints?\)|\b\d{1,2} (jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w* \d{4}|\butc\b|crossposted|"
+    r"comments?, sorted by|new comment|produced as part of|^\[\.\.\.\]$|^\^|^\[\d+\]|^reply$|\bretrieved\b|^references?:?|"
+    r"^(source|figure|fig\.|table|image|caption)\s*\d*[:.]|all rights reserved|^\d+$)")
+_EXAMPLE_START = _rx(r"^(\(?(for (example|instance)|e\.g\.|as an example|suppose|imagine|consider|let'?s (say|consider|take|imagine)|say we|take (the|a)|let \S+ (be|=)|let \$))")
+_URL = _rx(r"https?://|www\.|\]\(")
+_CITE = _rx(r"^\s*\[?\d+\]?[:.)]\s+[A-Z]|\b(et al\.?,? (19|20)\d\d|arxiv|doi:|isbn)\b")
+
+
+def veto_question(s: Sent) -> bool:
+    """Questions are not claims (rhetorical ones included)."""
+    t = s.text.rstrip(" *_)\"”’'")
+    return t.endswith("?")
+
+
+def veto_thanks(s: Sent) -> bool:
+    """Thanks and pleasantries."""
+    return bool(_THANKS.search(s.plain)) and len(s.words) < 30
+
+
+def veto_signpost(s: Sent) -> bool:
+    """Signposting and meta remarks about the writing ("In this post, I will…", "see this sequence")."""
+    return bool(_SIGNPOST.search(s.plain.strip().lstrip("(*_\"“")))
+
+
+def veto_personal(s: Sent) -> bool:
+    """Personal asides, logistics and conversational replies ("I have been meaning to…", "Yes,")."""
+    return bool(_PERSONAL.search(s.plain.strip().lstrip("(*_\"“")))
+
+
+def veto_furniture(s: Sent) -> bool:
+    """Page furniture: karma lines, dates, 'Crossposted', reference lists."""
+    return bool(_FURNITURE.search(s.plain.strip())) or bool(_CITE.search(s.text))
+
+
+def veto_links(s: Sent) -> bool:
+    """Link lists and sentences that are mostly links."""
+    n = len(_URL.findall(s.text))
+    return n >= 2 or (n == 1 and len(s.words) < 12)
+
+
+def veto_fragment(s: Sent) -> bool:
+    """Fragments: fewer than 5 words, or mostly math/symbols."""
+    words = s.words
+    if len(words) < 5:
+        return True
+    letters = sum(len(w) for w in words)
+    return letters < 0.45 * len(s.text.replace(" ", ""))
+
+
+def veto_example(s: Sent) -> bool:
+    """Example and construction openers ("Suppose…", "For example…", "Let f be…") belong to examples."""
+    return bool(_EXAMPLE_START.search(s.plain.strip().lstrip("*_\"“")))
+
+
+def veto_list_intro(s: Sent) -> bool:
+    """A sentence that only introduces a list or formula (ends with ':' or ',')."""
+    return s.text.rstrip(" *_").endswith((":", ","))
+
+
+def veto_code(s: Sent) -> bool:
+    """Code-like text (calls, assignments, braces) is not prose."""
+    return bool(re.search(r"(\bdef |\bimport |\breturn\b.*[=(]|[{};]\s*$|^\s*>>>)", s.text))
+
+
+def veto_overlong(s: Sent) -> bool:
+    """Run-on text over 90 words (usually a broken block, not one assertion)."""
+    return len(s.words) > 90
+
+
+CLAIM_VETOES = Ruler("claim-vetoes", [
+    ("claim.veto.question", veto_question),
+    ("claim.veto.thanks", veto_thanks),
+    ("claim.veto.signpost", veto_signpost),
+    ("claim.veto.personal", veto_personal),
+    ("claim.veto.furniture", veto_furniture),
+    ("claim.veto.links", veto_links),
+    ("claim.veto.fragment", veto_fragment),
+    ("claim.veto.example-opener", veto_example),
+    ("claim.veto.list-intro", veto_list_intro),
+    ("claim.veto.code", veto_code),
+    ("claim.veto.overlong", veto_overlong),
+])
+
+# ------------------------------------------------------------------ cues (weighted)
+
+_THESIS = _rx(r"\b(i|we) (do not |don'?t |still |would |strongly |really )?(think|believe|claim|argue|maintain|contend|suspect|expect|conclude|would argue|hold)\b( that)?")
+_CONCLUDE = _rx(r"^(therefore|hence|thus|so,? |consequently|in summary|in short|overall|ultimately|in conclusion|to summari[sz]e|summary:|all in all|the upshot|the (bottom line|takeaway))")
+_CONTRAST = _rx(r"^(however|but|yet|still|nonetheless|nevertheless|unfortunately|in fact|actually|instead|rather|on the other hand|in particular|moreover|furthermore|importantly|crucially)\b")
+_MARKER = _rx(r"\b(the|my|our|a|this|one) (key|main|central|basic|important|fundamental|crucial|core|real|actual|remarkable|non-trivial|nontrivial|big|biggest) "
+              r"(point|insight|observation|claim|idea|takeaway|thing|problem|question|reason|issue|lesson|trick|result|consequence|difference|feature|challenge|mechanism|answer)")
+_EVAL = _rx(r"\b(wrong|right|correct|incorrect|false|true|better|worse|best|worst|important|significant|crucial|fundamental|essential|adequate|inadequate|"
+            r"unable|cannot|can'?t|impossible|necessary|sufficient|misleading|over-?hyped|oversold|non-negotiable|never|always|only|all|none|no|"
+            r"not|n'?t|fails?|lying|lie|doesn'?t|isn'?t|aren'?t|won'?t|key|matters?|dominat\w+|determin\w+|exactly|precisely|strictly|just)\b")
+_CAUSAL = _rx(r"\b(because|since|due to|which means|this means|that means|implies|implying|leads? to|results? in|correspond\w*|explains?|"
+              r"determin\w+|dominat\w+|depends? on|is why|the reason|so that|in order to|requires?|translates? to|make[s]? for|reduces?|increases?|equivalent)\b")
+_COMPARE = _rx(r"\b(more|less|fewer|greater|smaller|larger|higher|lower|simpler|easier|harder|stronger|weaker|better|worse|\w{3,}er)\b.{0,60}\bthan\b|\bthe \w+er\b.*,\s*the \w+er\b|\bthe (more|less)\b.*,\s*the\b")
+_MODAL = _rx(r"\b(should|must|need to|needs to|have to|has to|ought to|will|would|can|cannot)\b")
+_GENERIC = _rx(r"^(the |a |an |all |most |any |every |no |many |some )?([a-z][\w'-]*\s){0,5}?(is|are|does|do|can|cannot|can'?t|will|has|have|makes?|gives?|says?|tells?|holds?|works?|provides?|offers?)\b")
+_NARRATIVE = _rx(r"^(i|we) (was|were|had|tried|went|did|used|read|looked|wrote|found|saw|started|spent|asked)\b|\byesterday\b|\blast (week|year|month)\b")
+_DEIXIS = _rx(r"^(this|that|it|these|those|here|there)\b")
+
+
+def cue_thesis_verb(s: Sent) -> float:
+    """'I think / believe / claim / argue (that) …' with a substantial complement."""
+    return 2.0 if _THESIS.search(s.plain) and len(s.words) >= 8 else 0.0
+
+
+def cue_conclusion(s: Sent) -> float:
+    """Conclusion markers: 'Therefore', 'Hence', 'In summary', 'Overall', …"""
+    return 2.0 if _CONCLUDE.search(s.plain.strip().lstrip("*_\"“")) else 0.0
+
+
+def cue_contrast(s: Sent) -> float:
+    """Contrastive or emphatic openers: 'However', 'But', 'In fact', 'In particular'."""
+    return 1.0 if _CONTRAST.search(s.plain.strip().lstrip("*_\"“")) else 0.0
+
+
+def cue_thesis_marker(s: Sent) -> float:
+    """'The key point / main insight / important observation / trick …'."""
+    return 2.0 if _MARKER.search(s.plain) else 0.0
+
+
+def cue_evaluative(s: Sent) -> float:
+    """Evaluative, absolute or negated language (wrong, cannot, never, not, only, …)."""
+    n = len(_EVAL.findall(s.plain))
+    return min(n, 3) * 0.6
+
+
+def cue_causal(s: Sent) -> float:
+    """Causal and explanatory connectives (because, implies, determines, dominates, …)."""
+    return 1.0 if _CAUSAL.search(s.plain) else 0.0
+
+
+def cue_comparative(s: Sent) -> float:
+    """Comparatives ('more … than', 'the higher …, the lower …')."""
+    return 1.0 if _COMPARE.search(s.plain) else 0.0
+
+
+def cue_modal(s: Sent) -> float:
+    """Modal verbs that make an assertion about what will/can/must happen."""
+    return 0.5 if _MODAL.search(s.plain) else 0.0
+
+
+def cue_generic_subject(s: Sent) -> float:
+    """A generic subject followed by a present-tense predicate ('Generalization is …', 'SLT says …')."""
+    return 0.8 if _GENERIC.search(s.plain.strip().lstrip("*_\"“")) else 0.0
+
+
+def cue_concepts(s: Sent) -> float:
+    """Mentions of glossary concepts (the subject matter)."""
+    n = len([c for c in s.concepts if c != "Neural network"])
+    return 0.0 if n == 0 else (1.0 if n == 1 else 1.5)
+
+
+def cue_section_opening(s: Sent) -> float:
+    """First sentence of a section's opening paragraph, or of the post."""
+    if s.in_comments:
+        return 0.0
+    return 1.0 if s.sidx == 0 and (s.section_para == 0 or s.bidx == 0) else 0.0
+
+
+def cue_lead(s: Sent) -> float:
+    """The post's first paragraphs (the thesis usually comes early) or the closing paragraph."""
+    if s.in_comments:
+        return 0.0
+    return 0.5 if s.bidx <= 1 or s.last_block else 0.0
+
+
+def cue_reply_answer(s: Sent) -> float:
+    """In a reply, the sentence that answers a quoted paragraph (the first one after the quote)."""
+    return 1.0 if s.in_comments and s.after_quote == 0 and s.sidx == 0 else 0.0
+
+
+def cue_comment_opening(s: Sent) -> float:
+    """First sentence of a comment (where a commenter states their position)."""
+    return 0.5 if s.in_comments and s.bidx == 0 and s.sidx == 0 else 0.0
+
+
+def pen_narrative(s: Sent) -> float:
+    """Narrative of what someone did ('I tried…', 'We found…'): an account, not a thesis."""
+    return -1.5 if _NARRATIVE.search(s.plain.strip().lstrip("*_\"“(")) else 0.0
+
+
+def pen_short(s: Sent) -> float:
+    """Very short sentences rarely carry a thesis on their own."""
+    return -1.0 if len(s.words) < 7 else 0.0
+
+
+def pen_long(s: Sent) -> float:
+    """Long sentences are usually explanations, not theses."""
+    return -1.0 if len(s.words) > 55 else 0.0
+
+
+def pen_math(s: Sent) -> float:
+    """Mostly-math sentences are derivations, not claims."""
+    math = sum(len(m) for m in re.findall(r"\$[^$]+\$", s.text))
+    return -1.0 if math > 0.35 * len(s.text) else 0.0
+
+
+def pen_hedged_meta(s: Sent) -> float:
+    """Hesitation about the speaker's own knowledge ('I'm not sure', 'I don't know')."""
+    return -1.0 if re.search(r"\b(i'?m not (sure|certain)|i don'?t know|not sure (why|what|how)|no idea)\b", s.low) else 0.0
+
+
+def pen_deixis_fragment(s: Sent) -> float:
+    """Short sentences that lean on the previous one ('This is true.', 'That's it.')."""
+    return -1.0 if _DEIXIS.search(s.plain.strip()) and len(s.words) < 9 else 0.0
+
+
+CLAIM_CUES = Ruler("claim-cues", [
+    ("claim.thesis-verb", cue_thesis_verb),
+    ("claim.conclusion-marker", cue_conclusion),
+    ("claim.contrast-marker", cue_contrast),
+    ("claim.thesis-marker", cue_thesis_marker),
+    ("claim.evaluative", cue_evaluative),
+    ("claim.causal", cue_causal),
+    ("claim.comparative", cue_comparative),
+    ("claim.modal", cue_modal),
+    ("claim.generic-subject", cue_generic_subject),
+    ("claim.concepts", cue_concepts),
+    ("claim.section-opening", cue_section_opening),
+    ("claim.lead-or-close", cue_lead),
+    ("claim.reply-answer", cue_reply_answer),
+    ("claim.comment-opening", cue_comment_opening),
+    ("claim.pen.narrative", pen_narrative),
+    ("claim.pen.short", pen_short),
+    ("claim.pen.long", pen_long),
+    ("claim.pen.math", pen_math),
+    ("claim.pen.hedged-meta", pen_hedged_meta),
+    ("claim.pen.deixis-fragment", pen_deixis_fragment),
+])
+
+
+def vetoed(s: Sent, disabled=frozenset()) -> str | None:
+    for rule in CLAIM_VETOES.active(disabled):
+        if rule.fn(s):
+            return rule.name
+    return None
+
+
+def claim_score(s: Sent, disabled=frozenset()) -> tuple[float, list[str]]:
+    total, fired = 0.0, []
+    for rule in CLAIM_CUES.active(disabled):
+        w = rule.fn(s)
+        if w:
+            total += w
+            fired.append(rule.name)
+    return total, fired
+
+
+# ------------------------------------------------------------------ key (thesis-level) claims
+
+def key_section_opening(s: Sent, score: float) -> bool:
+    """A claim that opens the post or a section."""
+    return not s.in_comments and s.sidx == 0 and (s.section_para == 0 or s.bidx == 0) and score >= THRESHOLD
+
+
+def key_marker(s: Sent, score: float) -> bool:
+    """Explicit thesis markers ('In summary', 'the key insight', 'I claim')."""
+    return bool(_CONCLUDE.search(s.plain.strip()) or _MARKER.search(s.plain) or re.search(r"\bi (claim|maintain|contend)\b", s.low))
+
+
+def key_strong(s: Sent, score: float) -> bool:
+    """Claims scoring well above the threshold."""
+    return score >= KEY_THRESHOLD
+
+
+KEY_RULES = Ruler("key", [
+    ("key.section-opening", key_section_opening),
+    ("key.thesis-marker", key_marker),
+    ("key.strong-score", key_strong),
+])

@@ -1,0 +1,99 @@
+"""Sentences with the context the rules look at (position, section, thread structure, concepts)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from ..models import Block, Comment, Post
+from . import sentences as sentsplit
+from .glossary import ConceptIndex
+
+SKIP_KINDS = {"code", "image", "math", "heading"}
+WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+
+
+@dataclass
+class Sent:
+    """One sentence of a block, with everything a rule may ask about it."""
+
+    text: str
+    post: Post
+    block: Block
+    start: int
+    end: int
+    sidx: int
+    """Index of the sentence in its block."""
+    nsent: int
+    bidx: int
+    """Index of the block among the content blocks of its post body or comment."""
+    section: str = ""
+    section_para: int = 0
+    """Index of the block within its section (0 = the section's opening paragraph)."""
+    in_comments: bool = False
+    comment: Comment | None = None
+    quoted: str | None = None
+    """In a reply: id of the block the nearest preceding quote block repeats."""
+    after_quote: int = -1
+    """Blocks since that quote block (0 = the block right after it); -1 if none."""
+    concepts: list[str] = field(default_factory=list)
+    prev: "Sent | None" = None
+    next: "Sent | None" = None
+    last_block: bool = False
+    """Block is the last content block of the post body / comment."""
+    nblocks: int = 1
+
+    @cached_property
+    def low(self) -> str:
+        return self.text.lower()
+
+    @cached_property
+    def words(self) -> list[str]:
+        return WORD.findall(self.text)
+
+    @cached_property
+    def plain(self) -> str:
+        """Text without math, emphasis and link targets (for the word-level rules)."""
+        t = re.sub(r"\$\$.+?\$\$|\$[^$]+\$", " MATH ", self.text)
+        t = re.sub(r"\]\([^)]*\)", "]", t)
+        t = t.replace("’", "'").replace("‘", "'")
+        return re.sub(r"[*_`]", "", t)
+
+
+def _clean_heading(text: str) -> str:
+    return text.strip().strip("#").strip()
+
+
+def block_sents(blocks: list[Block], post: Post, index: ConceptIndex, *, in_comments: bool,
+                comment: Comment | None = None, origin: dict[str, Block] | None = None) -> list[Sent]:
+    """Sentences of one post body or one comment, with position and quote context."""
+    out: list[Sent] = []
+    section, section_para = "", 0
+    quoted, since_quote = None, -1
+    content = [b for b in blocks if b.kind not in SKIP_KINDS and not b.quotes]
+    nblocks = len(content)
+    bidx = -1
+    for b in blocks:
+        if b.kind == "heading":
+            section, section_para = _clean_heading(b.text), 0
+            continue
+        if b.quotes:
+            quoted, since_quote = b.quotes, 0
+            continue
+        if b.kind in SKIP_KINDS:
+            continue
+        bidx += 1
+        spans = sentsplit.split(b.text)
+        for k, (a, e) in enumerate(spans):
+            text = b.text[a:e]
+            s = Sent(text=text, post=post, block=b, start=a, end=e, sidx=k, nsent=len(spans), bidx=bidx,
+                     section=section, section_para=section_para, in_comments=in_comments, comment=comment,
+                     quoted=quoted, after_quote=since_quote if quoted else -1,
+                     concepts=index.find(text), last_block=(bidx == nblocks - 1), nblocks=nblocks)
+            out.append(s)
+        section_para += 1
+        if quoted:
+            since_quote += 1
+    for a, b in zip(out, out[1:]):
+        a.next, b.prev = b, a
+    return out

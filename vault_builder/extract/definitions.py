@@ -1,0 +1,416 @@
+"""Definition rules: definitional patterns that name the term being defined.
+
+Each rule takes a sentence and returns the defined term (as worded in the text) or None.  The
+rules run in order; the first term found names the definition and every rule that fired is
+recorded.  Patterns: "X is called / known as Y", "we call … Y", "we define X", "X := …",
+"let X be a Y", "X refers to", "by X we mean", "the definition of X", "X (ABBR)" acronym
+expansion with a gloss, "where S is the Y", "X, in the sense that", "the idea of X is",
+"X is a (specific) type of", a first emphasised or quoted mention glossed in the same sentence,
+"That is, …" restating a concept of the previous sentence, and a glossary concept as the
+subject of a definitional copula ("Kolmogorov complexity is the …").
+"""
+from __future__ import annotations
+
+import re
+
+from .context import Sent
+from .ruler import Ruler
+
+_ART = r"(?:the |a |an |this |these |such )?"
+_NP = r"([\"“'‘*_]*[A-Za-z][\w'’\-]*(?:[ -][\w'’\-]+){0,5}?[\"”'’*_]*)"
+_QUOTED = r"[\"“‘*_]{1,2}([^\"”’*_]{2,50}?)[\"”’*_]{1,2}"
+STOP_TERMS = {"it", "this", "that", "these", "those", "they", "we", "you", "i", "he", "she", "which", "what", "there",
+              "here", "one", "thing", "things", "way", "case", "point", "idea", "something", "someone", "anything"}
+
+
+def _rx(p: str) -> re.Pattern:
+    return re.compile(p, re.I)
+
+
+def clean_term(term: str | None) -> str | None:
+    if not term:
+        return None
+    t = re.sub(r"[*_`]", "", term)
+    t = t.strip(" \"“”'‘’.,;:[]")
+    while t.endswith(")") and t.count("(") < t.count(")"):
+        t = t[:-1].rstrip()
+    while t.startswith("(") and t.count("(") > t.count(")"):
+        t = t[1:].lstrip()
+    t = t.strip(" \"“”'‘’.,;:[]")
+    t = re.sub(r"^(the|a|an|this|these|such|our|your|its|their)\s+", "", t, flags=re.I)
+    t = re.sub(r"\s+", " ", t).strip()
+    if not t or t.lower() in STOP_TERMS or len(t) > 60 or not re.search(r"[A-Za-z]{2}", t):
+        return None
+    if len(t.split()) > 6:
+        return None
+    return t
+
+
+def _cut_np(text: str, max_words: int = 5) -> str:
+    """The noun phrase at the start of `text`: stop at punctuation or a clause word."""
+    text = re.split(r"[,;:.()\[\]—–]| - |\s(?:of|for|in|on|with) (?:the|a|an|its|this|these|that|our|your)\b", text, maxsplit=1)[0]
+    out = []
+    for w in text.split():
+        if w.lower() in {"is", "are", "was", "which", "that", "where", "when", "who", "as", "to", "because", "if",
+                         "and", "or", "but", "in", "on", "for", "with", "by", "from", "at", "we", "you", "it"} and out:
+            break
+        out.append(w)
+        if len(out) >= max_words:
+            break
+    return " ".join(out)
+
+
+_CALLED = _rx(r"\b(?:is|are|was|were|be)\s+(?:also\s+|sometimes\s+|often\s+)?(?:called|known as|termed|dubbed|referred to as|named)\s+" + _ART + r"(.+)")
+_CALLED_ACTIVE = _rx(r"\b(?:we|people|physicists|they|one|i|watanabe)\s+(?:will\s+|can\s+|often\s+)?(?:call|term|dub|name)\s+(?:these|this|such|them|it|the)?\s*(?:\w+\s+){0,3}?" + _QUOTED)
+_CALLED_ACTIVE_BARE = _rx(r"\bwe call (?:these|this|such|them)\s+(?:\w+\s+)?(\w+(?: \w+){0,2})\s*\.?$")
+_A_CALLED = re.compile(r",\s*(?:also\s+)?called\s+(?:the\s+)?([\"“*_]?[A-Za-z][\w\-]*(?: [\w\-]+){0,3}[\"”*_]?)")
+_WE_DEFINE = _rx(r"\b(?:we|i|one)\s+(?:can\s+|could\s+|will\s+|now\s+)?define\s+(?:the\s+|a\s+|an\s+)?(.+)")
+_DEFINED_AS = _rx(r"^(?:recall that\s+|note that\s+)?" + _ART + r"(.+?)\s+(?:is|are)\s+(?:\w+ly\s+)?defined\s+(?:as|to be|by)\b")
+_DEFINITION_OF = _rx(r"^(?:under|by|using|with|recall|following|given|from|according to)?\s*(?:the|a|our|my|this)\s+definition of\s+(?:a|an|the)?\s*(.+)")
+_ASSIGN = re.compile(r"([A-Za-z][\w{}^\\]*(?:\([^)]*\))?)\s*:=")
+_LET = _rx(r"\blet\s+(\$[^$]+\$|\w+)\s+be\s+(?:a|an|the)\s+(.+)")
+_REFERS = _rx(r"^" + _ART + r"(.+?)\s+(?:refers? to|means|stands for|denotes|is shorthand for|is short for)\s")
+_BY_MEAN = _rx(r"\b(?:by|with)\s+(?:the term\s+)?" + r"(.+?),?\s+(?:i|we)\s+mean\b|\bwhat (?:i|we) mean by\s+(.+?)\s+is\b")
+_ACRONYM = re.compile(r"((?:[A-Z][a-z]+[ -]){1,5}[A-Z][a-z]+|(?:[a-z]+[ -]){1,4}[a-z]+)\s+\(([A-Z]{2,6})\)")
+_WHERE_IS = _rx(r"\bwhere,?\s+(\$[^$]+\$|[^\s,]{1,12}|the [\w\- ]{3,40}?)\s+(?:is|are)\s+(?:the|a|an|just)\s+(.+)")
+_SENSE = _rx(r"(\S+(?:\s\S+)?)\s*,?\s+in the sense that\b")
+_IDEA_OF = _rx(r"\bthe (?:idea|notion|concept|definition) of\s+(?:a|an|the)?\s*(.+?)\s+is\b")
+_TYPE_OF = _rx(r"^" + _ART + r"(.+?)\s+(?:is|are)\s+(?:a|an|the)\s+(?:\w+\s+)?(?:specific\s+|particular\s+|special\s+)?(?:type|kind|form|class|sort|measure|notion|formali[sz]ation|quantification|generali[sz]ation)\s+of\b")
+_THIS_IS_QUOTED = _rx(r"\(?\s*(?:this|which|that) is (?:called |known as )?" + _QUOTED)
+_IE_GLOSS = _rx(_QUOTED + r"\s*(?:[—–-]+|,|\()\s*(?:i\.e\.|that is\b|meaning\b|or\b)")
+_EMPH_GLOSS = re.compile(r"(?:\*\*?|_)([^*_]{3,50}?)(?:\*\*?|_)\s*(?:,|\(|—|–|:| -)")
+_QUOTE_GLOSS = re.compile(r"[“\"]([^”\"]{3,40})[”\"]\s*(?:\(|,|—|–| is | are | or | refers)")
+_COPULA = _rx(r"(?:^|\bthat\s+|\bwhereas\s+|\bwhile\s+)(?:so,?\s+|recall that\s+|note that\s+|roughly,?\s+)?" + _ART + r"(.{2,60}?)\s+(?:is|are)\s+(?:just\s+|simply\s+|essentially\s+|basically\s+)?(?:a|an|the)\s+(?:\w+\s+){0,4}?(?:\w+)\s*(?:of|that|which|where|in which|for|between|associated|defined|measuring)\b")
+_THAT_IS = _rx(r"^(?:that is|in other words|i\.e\.|put differently|this means that|concretely)\b[,:]?")
+_DISTINGUISH = _rx(r"\bwe distinguish\s+(\w+)")
+
+
+def def_called(s: Sent) -> str | None:
+    """'X is called / known as / termed Y' -> Y."""
+    m = _CALLED.search(s.plain)
+    if m:
+        quoted = re.match(_QUOTED, m.group(1).strip())
+        return clean_term(quoted.group(1) if quoted else _cut_np(m.group(1), 5))
+    m = _A_CALLED.search(s.plain)
+    return clean_term(m.group(1)) if m else None
+
+
+def def_we_call(s: Sent) -> str | None:
+    """'We call such models "non-identifiable"', 'We call these changes phase transitions.' -> the name."""
+    m = _CALLED_ACTIVE.search(s.text) or _CALLED_ACTIVE_BARE.search(s.plain.strip())
+    return clean_term(m.group(1)) if m else None
+
+
+def def_definition_of(s: Sent) -> str | None:
+    """'the definition of X' / 'Under the definition of a Hamiltonian' -> X."""
+    m = _DEFINITION_OF.search(s.plain.strip())
+    return clean_term(_cut_np(m.group(1), 4)) if m else None
+
+
+def def_defined_as(s: Sent) -> str | None:
+    """'X is defined as …' -> X."""
+    m = _DEFINED_AS.search(s.plain.strip())
+    return clean_term(_cut_np(m.group(1), 6)) if m else None
+
+
+def def_we_define(s: Sent) -> str | None:
+    """'we define X (as …)' / 'we can define the "A-complexity" of …' -> X."""
+    m = _WE_DEFINE.search(s.plain)
+    if not m:
+        return None
+    q = re.match(_QUOTED, m.group(1).strip()) or re.search(r"[“\"]([^”\"]{2,40})[”\"]", m.group(1))
+    return clean_term(q.group(1) if q else _cut_np(m.group(1), 4))
+
+
+def def_assign(s: Sent) -> str | None:
+    """'X := …' -> the noun before the symbol when named ('the empirical entropy, S_n :='), else the symbol."""
+    m = _ASSIGN.search(s.text.replace("$", " "))
+    if not m:
+        return None
+    before = s.plain[: s.plain.find(",")] if "," in s.plain else ""
+    named = re.search(r"\b(?:the|a|an)\s+([a-z][\w\- ]{2,40}?)\s*(?:,|$)", before, re.I)
+    return clean_term(named.group(1)) if named else clean_term(m.group(1))
+
+
+def def_let_be(s: Sent) -> str | None:
+    """'Let X be a Y' -> Y."""
+    m = _LET.search(s.text)
+    return clean_term(_cut_np(m.group(2), 4)) if m else None
+
+
+_DEIXIS_SUBJ = re.compile(r"^(this|that|it|which|when|so|anyway|also|then|here|there|what|post|i|you|we|they)\b", re.I)
+
+
+def def_refers_to(s: Sent) -> str | None:
+    """'X refers to / means / stands for …' and 'by X I mean' -> X (X a short noun phrase, not 'this')."""
+    m = _REFERS.search(s.plain.strip())
+    if m and len(m.group(1).split()) <= 4 and not _DEIXIS_SUBJ.search(m.group(1).strip("*_\"“ ")) \
+            and not re.search(r"\bmeans that\b", s.plain[m.end() - 6:m.end() + 6], re.I):
+        return clean_term(m.group(1))
+    m = _BY_MEAN.search(s.plain)
+    return clean_term(m.group(1) or m.group(2)) if m else None
+
+
+def def_acronym(s: Sent) -> str | None:
+    """'… the real log canonical threshold (RLCT) …' with a gloss in the sentence -> 'real log canonical threshold (RLCT)'."""
+    if not re.search(r"\([A-Z]{2,6}\)", s.plain):
+        return None
+    for m in _ACRONYM.finditer(s.plain):
+        name, abbr = m.group(1), m.group(2)
+        initials = "".join(w[0] for w in re.split(r"[ -]", name) if w).upper()
+        if initials.endswith(abbr) or abbr in initials:
+            words = re.split(r"[ -]", name)
+            keep = " ".join(words[-len(abbr):]) if len(words) > len(abbr) else name
+            rest, before = s.plain[m.end():], s.plain[: m.start()]
+            framed = re.search(r"(known as|called|named|termed|:|namely|i\.e\.,?|particular,?)\s*(the\s+|a\s+|an\s+)?$", before, re.I) \
+                or re.match(r"\s*,?\s*(which|that)\s+(is|measures|quantifies|captures|describes|formali[sz]es)\b", rest, re.I) \
+                or (not rest.strip(" .") and s.next is not None and s.next.block is s.block
+                    and re.match(r"^(roughly|intuitively|more precisely|this (measures|is)|it (measures|is))\b", s.next.plain.strip(), re.I))
+            if framed:
+                return clean_term(f"{keep} ({abbr})")
+    return None
+
+
+def def_where_is(s: Sent) -> str | None:
+    """'where S_n is the empirical entropy', 'where the Bayes loss is a …' -> the named quantity."""
+    m = _WHERE_IS.search(s.plain)
+    if not m:
+        return None
+    subject, pred = m.group(1).strip(), m.group(2)
+    if subject.lower().startswith("the ") and len(subject.split()) > 1:
+        return clean_term(subject)
+    q = re.match(_QUOTED, pred.strip())
+    if q:
+        return clean_term(q.group(1))
+    np = _cut_np(pred, 4)
+    if any(c.lower() in np.lower() or np.lower() in c.lower() for c in s.concepts) or \
+            any(w.lower() in np.lower() for w in _concept_words(s)):
+        return clean_term(np)
+    return None
+
+
+def _concept_words(s: Sent) -> list[str]:
+    """Surface forms of the concepts the sentence mentions (for matching noun phrases)."""
+    from .glossary import _fold  # local: avoid a cycle at import
+    low = _fold(s.plain).lower()
+    out = []
+    for c in s.concepts:
+        head = c.lower().split()[0][:6]
+        i = low.find(head)
+        if i >= 0:
+            out.append(low[i:i + len(c) + 4].split(",")[0].strip())
+    return out
+
+
+def def_in_the_sense(s: Sent) -> str | None:
+    """'X is overparameterised, in the sense that …' -> the word(s) before the gloss."""
+    pos = s.plain.lower().find("in the sense that")
+    if pos < 0:
+        return None
+    m = _SENSE.search(s.plain[max(0, pos - 60):pos + 17])
+    if not m:
+        return None
+    raw = m.group(1)
+    words = raw.strip(" ,*_\"“”").split()
+    if not words:
+        return None
+    term = words[-1]
+    marked = bool(re.search(r"[*_\"“”]", s.text[max(0, s.text.find(term) - 2): s.text.find(term) + len(term) + 2]))
+    if marked or any(term.lower()[:6] in c.lower() for c in s.concepts):
+        return clean_term(term)
+    return None
+
+
+def def_idea_of(s: Sent) -> str | None:
+    """'the idea / notion of X is that …' -> X."""
+    m = _IDEA_OF.search(s.plain)
+    return clean_term(_cut_np(m.group(1), 4)) if m else None
+
+
+def def_type_of(s: Sent) -> str | None:
+    """'X is a (specific) type / kind / measure / formalisation of …' -> X."""
+    m = _TYPE_OF.search(s.plain.strip())
+    if m and len(m.group(1).split()) <= 5:
+        return clean_term(m.group(1))
+    return None
+
+
+def def_this_is_quoted(s: Sent) -> str | None:
+    """'(this is "realizability" or "grain of truth")' -> the quoted name."""
+    m = _THIS_IS_QUOTED.search(s.text)
+    return clean_term(m.group(1)) if m else None
+
+
+def def_quoted_gloss(s: Sent) -> str | None:
+    """A quoted term glossed on the spot: '"subjective second" — i.e., …', '"Biases" are …'."""
+    m = _IE_GLOSS.search(s.text)
+    if m:
+        return clean_term(m.group(1))
+    m = re.match(r"^[“\"]([^”\"]{3,40})[”\"]\s+(?:is|are)\s+(?:a|an|the)\b", s.text.strip())
+    return clean_term(m.group(1)) if m else None
+
+
+def def_emphasis_gloss(s: Sent) -> str | None:
+    """A first emphasised mention with a gloss ('A *parameter space*, Θ, corresponding to …')."""
+    if s.sidx > 2:
+        return None
+    m = _EMPH_GLOSS.search(s.text)
+    if not m:
+        return None
+    after = s.text[m.end():]
+    if re.search(r"\b(which|that|corresponding|where|i\.e\.|meaning|consisting|such that|associat\w+|contain\w*)\b", after[:120], re.I):
+        return clean_term(m.group(1))
+    return None
+
+
+def def_that_is(s: Sent) -> str | None:
+    """'That is, …' / 'In other words, …' restating a concept named in the previous sentence."""
+    if not _THAT_IS.search(s.plain.strip()) or s.prev is None or s.prev.block is not s.block:
+        return None
+    tail = " ".join(s.prev.plain.split()[-8:]).lower()
+    for c in reversed(s.prev.concepts):
+        if c.lower().split()[0][:6] in tail:
+            return c
+    return None
+
+
+def def_distinguish(s: Sent) -> str | None:
+    """'we distinguish microstates, such as …, from/with macrostates' -> first term."""
+    m = _DISTINGUISH.search(s.plain)
+    return clean_term(m.group(1)) if m else None
+
+
+def def_concept_copula(s: Sent) -> str | None:
+    """A concept (glossary or emphasised) as subject of a definitional copula: 'Kolmogorov complexity is the … of …'."""
+    m = _COPULA.search(s.plain.strip())
+    if not m:
+        return None
+    subj = m.group(1).strip()
+    if len(subj.split()) > 5:
+        return None
+    for c in s.concepts:
+        if c.lower().split()[0] in subj.lower():
+            return clean_term(subj)
+    if re.search(r"[“\"*_]", s.text[: s.text.find(" is ") if " is " in s.text else 0]):
+        return clean_term(subj)
+    return None
+
+
+_GLOSS_HEAD = r"(?:places|points|cases|regions|things|the set|a set|sets|a kind|a type|a measure|a way|the number|number|directions|i\.e\.|that is|meaning|where|in which|which (?:is|are) (?:just |simply )?(?:a|an|the))\b"
+_APPOS = re.compile(r"(?:,|\(|—|–)\s*" + _GLOSS_HEAD, re.I)
+_QUOTED_AS = _rx(r"\bas (?:being )?(?:a |an |the )?[“\"*]([^”\"*]{3,40})[”\"*]")
+_NAME_FOR = _rx(_QUOTED + r"\s+(?:is|are)\s+(?:just\s+)?(?:another\s+|a\s+|the\s+)?(?:one of\s+.{0,30}?)?(?:name|word|term|label)s?\s+for\b")
+_IN_THAT = re.compile(r"[“\"*_]([^”\"*_]{3,40})[”\"*_]\s+in that\b")
+_LABEL = re.compile(r"^([A-Z][\w\-]*(?: [\w\-]+){0,3}):\s+(?:like|a|an|the|when|where|if|any|some)\b")
+_LABEL_STOP = {"summary", "note", "edit", "update", "disclaimer", "tl;dr", "tldr", "example", "source", "figure", "caption",
+               "answer", "question", "epistemic status", "warning", "caveat", "ps", "p.s", "context", "conclusion"}
+_ABBR_EXPANSION = re.compile(r"\b([A-Z][A-Za-z/]{1,8})\s*\(([a-z][a-z \-]{5,60})\)")
+_COLON_GLOSS = re.compile(r"^(.{3,120}?):\s+(?:(?:a|an|the)\s+)?([a-z][a-z\-]+)\s+[a-z]")
+
+
+def def_appositive(s: Sent) -> str | None:
+    """A concept or marked term glossed in apposition: 'singularities, places where …', 'X (i.e. …)'."""
+    for m in _APPOS.finditer(s.plain):
+        before = re.sub(r"[*_\"”\s]+$", "", s.plain[max(0, m.start() - 60):m.start()])
+        np = " ".join(re.findall(r"[\w'’\-]+", before)[-4:])
+        if not np:
+            continue
+        for c in _concept_words(s):
+            if c and c.split()[0] in np.lower():
+                return clean_term(np[np.lower().find(c.split()[0]):])
+        if re.search(r"[*_\"“]" + re.escape(np.split()[-1]), s.text):
+            return clean_term(np.split()[-1])
+    return None
+
+
+def def_quoted_as(s: Sent) -> str | None:
+    """'identify elements as “microstates”', 'as being a “broad basin”' -> the quoted name."""
+    m = _QUOTED_AS.search(s.text)
+    return clean_term(m.group(1)) if m else None
+
+
+def def_name_for(s: Sent) -> str | None:
+    """'"log likelihood ratio" is just another name for …' -> the quoted name."""
+    m = _NAME_FOR.search(s.text)
+    return clean_term(m.group(1)) if m else None
+
+
+def def_in_that(s: Sent) -> str | None:
+    """'symmetries are "generic" in that they …' -> the marked word."""
+    m = _IN_THAT.search(s.text)
+    return clean_term(m.group(1)) if m else None
+
+
+def def_label(s: Sent) -> str | None:
+    """'Type A: like …' — a short label glossed after a colon at the start."""
+    m = _LABEL.search(s.plain.strip())
+    if m and m.group(1).lower() not in _LABEL_STOP:
+        return clean_term(m.group(1))
+    return None
+
+
+def def_abbr_expansion(s: Sent) -> str | None:
+    """'FLOP/s (floating point operations per second)' -> the abbreviation."""
+    for m in _ABBR_EXPANSION.finditer(s.plain):
+        letters = re.sub(r"[^A-Z]", "", m.group(1))
+        initials = "".join(w[0] for w in m.group(2).split()).upper()
+        if len(letters) >= 2 and initials.startswith(letters[:3]):
+            return clean_term(m.group(1))
+    return None
+
+
+def def_colon_gloss(s: Sent) -> str | None:
+    """'… the internal symmetries of NNs: continuous variations of …' -> the concept before the colon."""
+    m = _COLON_GLOSS.search(s.plain.strip())
+    if not m or m.group(2) in {"we", "it", "i", "you", "they", "this", "that", "there"}:
+        return None
+    tail = " ".join(m.group(1).split()[-5:]).lower()
+    for c in _concept_words(s):
+        if c and c.split()[0] in tail:
+            np = tail[tail.find(c.split()[0]):]
+            return clean_term(_cut_np(np, 4))
+    return None
+
+
+DEFINITION_RULES = Ruler("definitions", [
+    ("def.definition-of", def_definition_of),
+    ("def.called", def_called),
+    ("def.we-call", def_we_call),
+    ("def.defined-as", def_defined_as),
+    ("def.we-define", def_we_define),
+    ("def.assign", def_assign),
+    ("def.let-be", def_let_be),
+    ("def.refers-to", def_refers_to),
+    ("def.acronym", def_acronym),
+    ("def.this-is-quoted", def_this_is_quoted),
+    ("def.quoted-gloss", def_quoted_gloss),
+    ("def.where-is", def_where_is),
+    ("def.in-the-sense", def_in_the_sense),
+    ("def.idea-of", def_idea_of),
+    ("def.type-of", def_type_of),
+    ("def.distinguish", def_distinguish),
+    ("def.quoted-as", def_quoted_as),
+    ("def.name-for", def_name_for),
+    ("def.in-that", def_in_that),
+    ("def.label", def_label),
+    ("def.abbr-expansion", def_abbr_expansion),
+    ("def.appositive", def_appositive),
+    ("def.colon-gloss", def_colon_gloss),
+    ("def.emphasis-gloss", def_emphasis_gloss),
+    ("def.that-is", def_that_is),
+    ("def.concept-copula", def_concept_copula),
+])
+
+
+def definition_of(s: Sent, disabled=frozenset()) -> tuple[str | None, list[str]]:
+    """-> (term, rules fired); term None when no rule fired."""
+    if s.text.rstrip().endswith("?") or len(s.words) < 4:
+        return None, []
+    term, fired = None, []
+    for rule in DEFINITION_RULES.active(disabled):
+        t = rule.fn(s)
+        if t:
+            fired.append(rule.name)
+            if term is None:
+                term = t
+    return term, fired

@@ -1,0 +1,165 @@
+"""Example and counterexample rules, and the `against` link of counterexamples.
+
+An example starts at a sentence where an example cue fires ("suppose", "consider", "for
+example", "here's a concrete toy example", "let f(θ) = …", "I tried some experiments") and runs
+on through the sentences of the same block that continue it.  It is a counterexample when a
+refutation cue fires in the passage or right after it (however, contradicting, doesn't match,
+"biased towards … rather than", "I don't see why"), or when it answers a quoted claim in a reply.
+"""
+from __future__ import annotations
+
+import re
+
+from .context import Sent
+from .ruler import Ruler
+
+MAX_PASSAGE = 4
+
+
+def _rx(p: str) -> re.Pattern:
+    return re.compile(p, re.I)
+
+
+_LEAD = r"^[\s(*_\"“]*(?:(?:but|and|so|now|however|still|ok|okay|well|again|instead|specifically|here|in (?:your|this|my|that|the) (?:case|example|setting)),?\s+)*"
+_SUPPOSE = _rx(_LEAD + r"(suppose|imagine|consider|let'?s (say|consider|take|imagine|look at)|say (we|you|that)|take (the|a|an) (case|example|function|model)|picture)\b")
+_FOR_EXAMPLE = _rx(_LEAD + r"(for (example|instance)|e\.g\.|as an (example|illustration)|to (take|give) an example|an example (is|would be)|example:)")
+_TOY = _rx(r"\b(here'?s|here is|this is|take|consider|i have|there'?s) (a|an|one) (\w+ ){0,3}(example|counterexample|counter-example|toy model|construction|instance)\b")
+_LET_MATH = _rx(_LEAD + r"let (\$[^$]*=[^$]*\$|(\$[^$]+\$|[a-zA-Z](\(.{1,12}?\))*)\s*(=|be\b|:))")
+_EXPERIMENT = _rx(r"\b(i|we) (tried|ran|trained|did|performed) (some |a few |a |an )?(numerical |quick |small )?(experiments?|simulations?|runs?|calculations?)|\b(experiments?|simulations?) (show|showed|found|suggest)|\bi'?ve tried to work out\b|\bgoing off\b")
+_IF_CONSTRUCT = _rx(_LEAD + r"if (i|we|you) (instead |now |just )?(fit|take|train|use|add|set|pick|choose|consider|replace|make|run)\b")
+_DISPUTE_EG = _rx(r"^(this|that|it) (isn'?t|is not|doesn'?t|does not|seems? not)\b.{0,40}\b(e\.g\.|for example|for instance)")
+_CONTRADICT = _rx(r"\b(contradicting|contradicts|is a counter-?example|counter-?example to|refutes)\b")
+_ANALOGY = _rx(r"\b(just as|is like|are like|analogous to|by analogy|an analogy|think of it as|much like)\b")
+_DATA = _rx(r"\b(points?|data( points)?|dataset) .{0,30}\b(as our|as the) (only )?training data\b|\btraining data\b.{0,20}\bpoints\b")
+
+
+def ex_suppose(s: Sent) -> bool:
+    """'Suppose / Imagine / Consider / Let's say …' opens a hypothetical construction."""
+    return bool(_SUPPOSE.search(s.plain))
+
+
+def ex_for_example(s: Sent) -> bool:
+    """'For example / For instance / E.g. …'."""
+    return bool(_FOR_EXAMPLE.search(s.plain))
+
+
+def ex_toy(s: Sent) -> bool:
+    """'Here's a concrete toy example', 'consider a simple construction'."""
+    return bool(_TOY.search(s.plain))
+
+
+def ex_let_math(s: Sent) -> bool:
+    """'Let f(θ)(x) = θ1θ2x': a concrete construction."""
+    return bool(_LET_MATH.search(s.text))
+
+
+def ex_experiment(s: Sent) -> bool:
+    """'I tried some numerical experiments and found …'."""
+    return bool(_EXPERIMENT.search(s.plain))
+
+
+def ex_training_points(s: Sent) -> bool:
+    """'… consider the points (0,0) and (1,0) as our only training data'."""
+    return bool(_DATA.search(s.plain))
+
+
+def ex_if_construct(s: Sent) -> bool:
+    """'If I instead fit a quartic, …': a hypothetical construction."""
+    return bool(_IF_CONSTRUCT.search(s.plain))
+
+
+def ex_dispute_eg(s: Sent) -> bool:
+    """'This isn't obvious to me, e.g. under …': a dispute backed by an instance."""
+    return bool(_DISPUTE_EG.search(s.plain.strip()))
+
+
+def ex_contradiction(s: Sent) -> bool:
+    """'… which has identical loss as a non-singular point, contradicting your statement'."""
+    return bool(_CONTRADICT.search(s.plain))
+
+
+def ex_analogy(s: Sent) -> bool:
+    """Analogies ('just as …', 'is like …')."""
+    return bool(_ANALOGY.search(s.plain)) and not s.in_comments
+
+
+EXAMPLE_RULES = Ruler("examples", [
+    ("ex.suppose", ex_suppose),
+    ("ex.for-example", ex_for_example),
+    ("ex.toy-example", ex_toy),
+    ("ex.let-construction", ex_let_math),
+    ("ex.experiment", ex_experiment),
+    ("ex.training-points", ex_training_points),
+    ("ex.if-construction", ex_if_construct),
+    ("ex.dispute-instance", ex_dispute_eg),
+    ("ex.contradiction", ex_contradiction),
+    ("ex.analogy", ex_analogy),
+])
+
+# ---------------------------------------------------------------- counterexample cues
+
+_REFUTE = _rx(r"\b(counter-?examples?|contradict\w*|refut\w+|disprov\w+|falsif\w+|doesn'?t (match|hold|work|apply)|does not (match|hold|work|apply)|"
+              r"went away|goes away|no longer|fails?|failed|biased towards \w+ (with )?high|rather than|i don'?t (really )?see why|isn'?t obvious|"
+              r"is not obvious|not (true|the case|necessarily)|in fact|actually|wrong|the opposite|instead|but)\b")
+_SPECIFIC_CLAIM = _rx(r"\b(SLT and this post give different answers|different answers|your (statement|claim)|the claim|this claim)\b")
+_NUMBERS = _rx(r"\b\d[\d.,^{}]*\b.*\b(times|flops?|years|million|billion)\b")
+
+
+def ce_refutation_cue(passage: list[Sent], follow: list[Sent]) -> bool:
+    """A refutation cue in the passage or the two sentences after it."""
+    return any(_REFUTE.search(x.plain) for x in passage + follow[:2])
+
+
+def ce_names_claim(passage: list[Sent], follow: list[Sent]) -> bool:
+    """The passage says it tests a claim ('SLT and this post give different answers')."""
+    return any(_SPECIFIC_CLAIM.search(x.plain) for x in passage)
+
+
+def ce_reply(passage: list[Sent], follow: list[Sent]) -> bool:
+    """A concrete example in a reply that answers a quoted paragraph."""
+    s = passage[0]
+    return s.in_comments and s.quoted is not None and 0 <= s.after_quote <= 1
+
+
+def ce_hard_numbers(passage: list[Sent], follow: list[Sent]) -> bool:
+    """Concrete figures set against a claim ('That translates to 10^38 FLOPs. GPT-3 took 10^23.5')."""
+    return sum(bool(_NUMBERS.search(x.text)) for x in passage + follow[:1]) >= 2
+
+
+COUNTER_RULES = Ruler("counterexamples", [
+    ("ce.refutation-cue", ce_refutation_cue),
+    ("ce.names-claim", ce_names_claim),
+    ("ce.reply-to-quote", ce_reply),
+    ("ce.hard-numbers", ce_hard_numbers),
+])
+
+_CONTINUE_STOP = _rx(r"^(however|but|so|thus|therefore|hence|in summary|overall|this means|the (point|upshot)|that said|anyway)\b")
+
+
+def example_start(s: Sent, disabled=frozenset()) -> list[str]:
+    return [r.name for r in EXAMPLE_RULES.active(disabled) if r.fn(s)]
+
+
+def passage_from(s: Sent) -> list[Sent]:
+    """The example passage: s and the following sentences of its block that continue it."""
+    out = [s]
+    cur = s.next
+    while cur is not None and cur.block is s.block and len(out) < MAX_PASSAGE:
+        if _CONTINUE_STOP.search(cur.plain.strip()):
+            break
+        out.append(cur)
+        cur = cur.next
+    return out
+
+
+def following(passage: list[Sent], n: int = 3) -> list[Sent]:
+    out, cur = [], passage[-1].next
+    while cur is not None and len(out) < n:
+        out.append(cur)
+        cur = cur.next
+    return out
+
+
+def counter_rules(passage: list[Sent], disabled=frozenset()) -> list[str]:
+    follow = following(passage)
+    return [r.name for r in COUNTER_RULES.active(disabled) if r.fn(passage, follow)]

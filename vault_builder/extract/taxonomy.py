@@ -1,0 +1,193 @@
+"""Taxonomy of claims on three axes (after "We need a taxonomy for principles").
+
+Each axis has an ordered rule list; the first rule that fires decides the label and its cue
+(the matched words) is recorded.  When none fires, the axis gets its default label with the
+cue "default".
+- normative vs descriptive: deontic modality (should/must/need to as obligation, "the right/
+  wrong framework", "requires") -> normative; epistemic uses ("we should expect", "must be
+  that", "should also generalise") are descriptive.
+- universal vs situational: a particular example, model, number, setting or condition ->
+  situational; otherwise universal.
+- deterministic vs stochastic: explicit hedges (probably, likely, typically, may, seems, roughly,
+  to first order, …) -> stochastic; flat statements ("I think" alone is attribution) -> deterministic.
+"""
+from __future__ import annotations
+
+import re
+
+from .context import Sent
+from .ruler import Ruler
+
+AXES = ("normative_or_descriptive", "universal_or_situational", "deterministic_or_stochastic")
+DEFAULTS = {"normative_or_descriptive": "descriptive", "universal_or_situational": "universal",
+            "deterministic_or_stochastic": "deterministic"}
+
+
+def _rx(p: str) -> re.Pattern:
+    return re.compile(p, re.I)
+
+
+def _first(rx: re.Pattern, text: str) -> str | None:
+    m = rx.search(text)
+    return m.group(0) if m else None
+
+
+# ---------------------------------------------------------------- normative / descriptive
+
+_EPISTEMIC = _rx(r"\b(should|must|ought to|would)\s+(\w+\s+)?(expect|be expected|mention|note|say|imagine|be (possible|able|that|the case|true|clear|noted)|"
+                 r"also (generali[sz]e|work|hold|mention)|generali[sz]e|hold|follow|happen|converge|work|find|see|end up)\b|\bmust be that\b|\bmust have\b")
+_DEONTIC = _rx(r"\b(we|you|one|i|they|people|researchers|theorists|everyone|it)\s+(really |still |also |just |probably |then )?(should(n'?t)?|must(n'?t)?|need(s)? to|have to|has to|ought to|had better)\s+(not\s+)?(?P<verb>\w+)")
+_PASSIVE_DEONTIC = _rx(r"\b(should|must|ought to|needs? to)\s+(\w+ly\s+)?(be\s+)?(go|be (understood|studied|treated|seen|viewed|used|given|paid|considered|avoided|focused|included|mentioned|added|read)|get)\b")
+_RIGHT_WRONG = _rx(r"\b(is|are|was|'s)\s+(not\s+)?(the|a)\s+(right|wrong|correct|only fair|proper|better|best|appropriate)\s+(\w+\s+)?(framework|approach|object|metric|way|lens|comparison|question|thing to|tool|place|foundation|perspective|level)")
+_REQUIRES = _rx(r"^(understanding|explaining|studying|building|solving|any (theory|explanation|theoretical resolution)|to understand|to explain|to fix)\b.*\b(requires?|must|has to|needs? to|have to)\b")
+_NEED = _rx(r"\b(we|you) (need|want) (a|an|to|more|better)\b|\bmore (attention|work|effort|research) (should|needs|is needed)\b|\bshould (get|receive|be given) more\b|\bworth (studying|pursuing|investigating)\b|\bwe have to\b")
+_IMPERATIVE = _rx(r"^(so,? )?(as a practical takeaway,? )?(if [^,]+, )?(recognize|remember|avoid|stop|don'?t|do not|never|always|make sure|beware|watch out|prefer|use|study|focus|try)\b")
+_BENEFITS = _rx(r"\b(benefits?|risks?)\b.*\b(outweigh)\b")
+
+
+def norm_epistemic(s: Sent) -> str | None:
+    """'we should expect', 'must be that', 'should also generalise': predictions, descriptive."""
+    m = _first(_EPISTEMIC, s.plain)
+    return m and "descriptive:" + m
+
+
+def norm_deontic_modal(s: Sent) -> str | None:
+    """A person-subject with should/must/need to/have to + action: an obligation."""
+    m = _DEONTIC.search(s.plain)
+    if not m:
+        return None
+    verb = m.group("verb").lower()
+    if verb in {"expect", "mention", "note", "say", "be", "imagine", "admit", "concede", "confess", "find", "see"}:
+        return None
+    return "normative:" + m.group(0)
+
+
+def norm_passive_deontic(s: Sent) -> str | None:
+    """'X should be understood / more attention should go …'."""
+    m = _first(_PASSIVE_DEONTIC, s.plain)
+    return m and "normative:" + m
+
+
+def norm_right_wrong(s: Sent) -> str | None:
+    """'is the wrong framework / the right object of study / the only fair comparison'."""
+    m = _first(_RIGHT_WRONG, s.plain)
+    return m and "normative:" + m
+
+
+def norm_requires(s: Sent) -> str | None:
+    """'Understanding X requires Y', 'To fix X, we need …'."""
+    m = _first(_REQUIRES, s.plain)
+    return m and "normative:" + m[:40]
+
+
+def norm_need(s: Sent) -> str | None:
+    """'We need a balance …', 'we have to take some risks', 'more attention should …'."""
+    m = _first(_NEED, s.plain)
+    return m and "normative:" + m
+
+
+def norm_imperative(s: Sent) -> str | None:
+    """An imperative addressed to the reader ('recognize that …', 'don't …')."""
+    m = _first(_IMPERATIVE, s.plain.strip().lstrip("*_\"“"))
+    return m and "normative:" + m
+
+
+def norm_benefits(s: Sent) -> str | None:
+    """A weighing of benefits against risks (a judgement about what to do)."""
+    m = _first(_BENEFITS, s.plain)
+    return m and "normative:" + m
+
+
+NORMATIVE_RULES = Ruler("tax-normative", [
+    ("tax.norm.epistemic-modal", norm_epistemic),
+    ("tax.norm.deontic-modal", norm_deontic_modal),
+    ("tax.norm.passive-deontic", norm_passive_deontic),
+    ("tax.norm.right-wrong-frame", norm_right_wrong),
+    ("tax.norm.requires", norm_requires),
+    ("tax.norm.need", norm_need),
+    ("tax.norm.imperative", norm_imperative),
+    ("tax.norm.benefits-risks", norm_benefits),
+])
+
+# ---------------------------------------------------------------- universal / situational
+
+_THIS_CASE = _rx(r"\b(in this (case|example|setting|model|situation|instance)|in (your|my|the above|this|that|the) (example|case|toy|polynomial|model|setup|setting)|"
+                 r"(this|that|the above|your|my) (example|model|learning machine|machine|solution|construction|toy model|network|paper|prediction|experiment|point)\b|"
+                 r"\bhere\b(?! is)|\bso far\b|\bat the moment\b|\bcurrently\b|\bright now\b|\b(in|for) (small|toy) \w+)")
+_PARTICULAR = _rx(r"(\$[^$]*[=<>][^$]*\$|\b[a-zA-Z]\s*\(\s*[a-z0-9]\s*\)\s*=|\(\s*-?\d+\s*,\s*-?\d+\s*\)|\b\d[\d,.]*\s*(%|percent|million|billion|posts|users|flops?|oom|parameters|data points|times)\b|\b10\^?\{?\d+)")
+_PROPER = re.compile(r"(?<!^)(?<![.!?]\s)\b(GPT-\d|LessWrong|Carlsmith|Wikipedia|MNIST|Chinchilla|ImageNet|Watanabe's book|Jesse'?s post|Roblox)\b")
+_CONDITION = _rx(r"^(if|when|whenever|unless|provided|assuming|for) [^,]{3,60},")
+
+
+def uni_this_case(s: Sent) -> str | None:
+    """Tied to a particular case ('in this case', 'your example', 'this learning machine', 'so far')."""
+    m = _first(_THIS_CASE, s.plain)
+    return m and "situational:" + m
+
+
+def uni_particular_values(s: Sent) -> str | None:
+    """Particular values, functions or quantities ('f(x) = 1', '(0, 0)', '31,260 posts', '10^21')."""
+    m = _first(_PARTICULAR, s.text)
+    return m and "situational:" + m
+
+
+def uni_named_entity(s: Sent) -> str | None:
+    """A particular named system, dataset, source or person."""
+    m = _first(_PROPER, s.text)
+    return m and "situational:" + m
+
+
+def uni_condition(s: Sent) -> str | None:
+    """An opening condition with a math symbol ('If $A$ is one-to-one, …')."""
+    m = _CONDITION.search(s.text.strip())
+    if m and "$" in m.group(0):
+        return "situational:" + m.group(0)[:40]
+    return None
+
+
+SCOPE_RULES = Ruler("tax-scope", [
+    ("tax.scope.this-case", uni_this_case),
+    ("tax.scope.particular-values", uni_particular_values),
+    ("tax.scope.named-entity", uni_named_entity),
+    ("tax.scope.math-condition", uni_condition),
+])
+
+# ---------------------------------------------------------------- deterministic / stochastic
+
+_HEDGE = _rx(r"\b(probably|likely|unlikely|typically|often|usually|sometimes|occasionally|generally|mostly|largely|may|might|could|seems?|seemed|appears?|"
+             r"suggests?|roughly|approximately|perhaps|possibly|maybe|arguably|presumably|plausibly|to (a )?first[- ]order|loosely|tends? to|idk|"
+             r"i'?m not sure|not (that )?surprised|i suspect|i guess|speculat\w+|\d+% (\(but non-zero\) )?probability|less than \d+%)\b")
+_NOT_HEDGE = _rx(r"\bmore likely to\b|\bless likely to\b|\bcould not\b|\bcouldn'?t\b|\bmay not be\b")
+
+
+def det_hedge(s: Sent) -> str | None:
+    """An explicit hedge (probably, likely, typically, may, seems, roughly, to first order, …)."""
+    text = _NOT_HEDGE.sub(" ", s.plain)
+    m = _first(_HEDGE, text)
+    return m and "stochastic:" + m
+
+
+CERTAINTY_RULES = Ruler("tax-certainty", [
+    ("tax.certainty.hedge", det_hedge),
+])
+
+AXIS_RULES = {
+    "normative_or_descriptive": NORMATIVE_RULES,
+    "universal_or_situational": SCOPE_RULES,
+    "deterministic_or_stochastic": CERTAINTY_RULES,
+}
+
+
+def classify(s: Sent, disabled=frozenset()) -> tuple[dict, dict, list[str]]:
+    """-> (taxonomy, cues, rules fired).  The first rule that fires on an axis decides it."""
+    tax, cues, fired = {}, {}, []
+    for axis in AXES:
+        tax[axis], cues[axis] = DEFAULTS[axis], "default"
+        for rule in AXIS_RULES[axis].active(disabled):
+            res = rule.fn(s)
+            if res:
+                label, _, cue = res.partition(":")
+                tax[axis], cues[axis] = label, cue.strip()
+                fired.append(rule.name)
+                break
+    return tax, cues, fired
