@@ -1,10 +1,15 @@
 """`check_vault`: a clean vault has no problems; each seeded fault gives exactly its problem at file:line."""
 from __future__ import annotations
 
+import json
+import shutil
+import tempfile
 import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from vaultread import CLEAN_VAULT, write_vault
 
 from vault_builder.check import check_vault, heading_key, property_kind
@@ -85,6 +90,9 @@ CASES = [
      '"n2"'),
     ("canvas-subpath", [(CANVAS, '"subpath": "#^p1"', '"subpath": "#^p8"')], None, "missing-block", CANVAS, '"n2"'),
     ("canvas-type", [(CANVAS, '"type": "link"', '"type": "web"')], None, "bad-canvas", CANVAS, '"n3"'),
+    ("canvas-type-not-string", [(CANVAS, '"type": "link"', '"type": ["link"]')], None, "bad-canvas", CANVAS, '"n3"'),
+    ("canvas-edge-node-not-string", [(CANVAS, '"toNode": "n2"', '"toNode": ["n2"]')], None, "bad-canvas", CANVAS,
+     '"e1"'),
     ("canvas-link-url", [(CANVAS, '"url": "https://jsoncanvas.org"', '"uri": "https://jsoncanvas.org"')], None,
      "bad-canvas", CANVAS, '"n3"'),
     ("canvas-float", [(CANVAS, '"width": 200, "height": 80, "text"', '"width": 200.5, "height": 80, "text"')], None,
@@ -200,3 +208,26 @@ def test_large_vault_is_fast(tmp_path):
     elapsed = time.perf_counter() - start
     assert problems == []
     assert elapsed < 2.0, elapsed
+
+
+_PIECES = st.sampled_from(list("ab #^[]|!$`~-:/\n{}\"'>*%.,09éΘ\\") + ["---\n", "```", "[[", "]]", "$$", "<!--", "- "])
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-2, 2) | st.sampled_from(["n1", "text", "file", "group", "top", "1", "[[A]]"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(["id", "type", "toNode", "color"]), inner),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(_PIECES, max_size=50).map("".join), _JSON, st.binary(max_size=20))
+def test_check_never_crashes(body, canvas, raw):
+    """Any note text, any JSON in a canvas, any bytes: problems come back, exceptions never do."""
+    root = Path(tempfile.mkdtemp())
+    try:
+        write_vault(root, {"A.md": body, "B.md": "---\n" + body, "C.canvas": json.dumps({"nodes": [canvas]}),
+                           "D.md": raw, ".obsidian/types.json": json.dumps({"types": canvas})})
+        for p in check_vault(root):
+            path, line = p.where.rsplit(":", 1)
+            assert (root / path).exists() and int(line) >= 1
+    finally:
+        shutil.rmtree(root)

@@ -592,12 +592,12 @@ def _check_canvas_node(rel: str, text: str, node, ids: set, index: Index) -> lis
         return bad(f"node id {nid!r} used twice")
     ids.add(nid)
     out = []
-    if kind not in _NODE_FIELDS:
+    if not _is_one_of(kind, _NODE_FIELDS):
         out += bad(f"node {nid!r}: type {kind!r} is not text, file, link or group")
     for key in ("x", "y", "width", "height"):
         if not isinstance(node.get(key), int) or isinstance(node.get(key), bool):
             out += bad(f"node {nid!r}: {key!r} must be an integer")
-    for key in _NODE_FIELDS.get(kind, ()):
+    for key in _NODE_FIELDS.get(kind, ()) if isinstance(kind, str) else ():
         if not isinstance(node.get(key), str):
             out += bad(f"node {nid!r}: {kind} node needs a string {key!r}")
     if "color" in node and not _valid_color(node["color"]):
@@ -608,9 +608,9 @@ def _check_canvas_node(rel: str, text: str, node, ids: set, index: Index) -> lis
         for m in _WIKILINK.finditer(_mask(node["text"])):
             out += _check_link(m.group(1), rel, line, index)
     if kind == "group":
-        if node.get("backgroundStyle", "cover") not in ("cover", "ratio", "repeat"):
+        if not _is_one_of(node.get("backgroundStyle", "cover"), ("cover", "ratio", "repeat")):
             out += bad(f"node {nid!r}: backgroundStyle must be cover, ratio or repeat")
-        if "background" in node and node["background"] not in index.paths:
+        if "background" in node and not _is_one_of(node["background"], index.paths):
             out += bad(f"node {nid!r}: background {node['background']!r} does not exist")
     return out
 
@@ -618,7 +618,7 @@ def _check_canvas_node(rel: str, text: str, node, ids: set, index: Index) -> lis
 def _check_canvas_file(rel: str, line: int, nid: str, node: dict, index: Index) -> list[Raw]:
     """File nodes hold a vault path (exact), and an optional subpath "#Heading" or "#^block"."""
     path, subpath = node["file"], node.get("subpath")
-    if path not in index.paths:
+    if not _is_one_of(path, index.paths):
         return [(rel, line, "bad-canvas", f"node {nid!r}: file {path!r} does not exist")]
     if subpath is None:
         return []
@@ -637,19 +637,24 @@ def _check_canvas_edge(rel: str, text: str, edge, node_ids: set, ids: set) -> li
         out.append(f"edge id {eid!r} used twice")
     ids.add(eid)
     for key in ("fromNode", "toNode"):
-        if edge.get(key) not in node_ids:
+        if not _is_one_of(edge.get(key), node_ids):
             out.append(f"edge {eid!r}: {key} {edge.get(key)!r} is not a node of this canvas")
     for key in ("fromSide", "toSide"):
-        if key in edge and edge[key] not in _SIDES:
+        if key in edge and not _is_one_of(edge[key], _SIDES):
             out.append(f"edge {eid!r}: {key} must be top, right, bottom or left")
     for key in ("fromEnd", "toEnd"):
-        if key in edge and edge[key] not in _ENDS:
+        if key in edge and not _is_one_of(edge[key], _ENDS):
             out.append(f"edge {eid!r}: {key} must be none or arrow")
     if "color" in edge and not _valid_color(edge["color"]):
         out.append(f"edge {eid!r}: color {edge['color']!r} is not '1'-'6' or '#RRGGBB'")
     if "label" in edge and not isinstance(edge["label"], str):
         out.append(f"edge {eid!r}: label must be a string")
     return [(rel, line, "bad-canvas", msg) for msg in out]
+
+
+def _is_one_of(value, allowed) -> bool:
+    """value is a string among allowed (JSON may hold lists or objects anywhere: never hash those)."""
+    return isinstance(value, str) and value in allowed
 
 
 def _valid_color(color) -> bool:
