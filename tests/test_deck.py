@@ -135,7 +135,7 @@ def make_items() -> list[Item]:
 EXPECTED_DECKS = {
     "SLT::Definitions": 4 + 3,   # 4 basic + cloze for RLCT, free energy, parameter space
     "SLT::Claims": 2,            # the two key claims
-    "SLT::Taxonomy": 3 + 2,      # labelled axes of the key claims
+    "SLT::Taxonomy": 2,          # one drill per key claim
     "SLT::Counterexamples": 3,
     "SLT::Examples": 1,          # the example without concepts yields nothing
 }
@@ -282,12 +282,18 @@ def test_each_card_kind(built):
     assert "a commenter on «Neural networks" in nm["Front"]
     assert "It begins: “We should measure the …”" in nm["Front"]
     assert "in the comments" in nm["Source"] and "author unknown" in nm["Source"]
-    # taxonomy drill
-    drill = pkg.fields(by_key[key_claim.id + "#taxonomy-normative-or-descriptive"])
-    assert "Normative or descriptive?" in drill["Front"] and "Descriptive" in drill["Back"]
-    assert "does not explain" in drill["Extra"]
-    assert normative.id + "#taxonomy-deterministic-or-stochastic" not in by_key
-    assert pkg.deck_of(by_key[normative.id + "#taxonomy-universal-or-situational"]) == "SLT::Taxonomy"
+    # taxonomy drill: one card per key claim, asking for its labelled axes
+    drill = pkg.fields(by_key[key_claim.id + "#taxonomy"])
+    assert pkg.deck_of(by_key[key_claim.id + "#taxonomy"]) == "SLT::Taxonomy"
+    assert "SLT does not explain" in drill["Front"]
+    assert re.findall(r"<li>(.*?)</li>", drill["Front"]) == [
+        "Normative or descriptive?", "Universal or situational?", "Deterministic or stochastic?"]
+    assert re.findall(r"<li>(.*?)</li>", drill["Back"]) == [
+        "<b>Descriptive</b> — cue: “does not explain”", "<b>Universal</b>", "<b>Stochastic</b>"]
+    assert "Normative: says what one should do" in drill["Extra"]
+    drill2 = pkg.fields(by_key[normative.id + "#taxonomy"])
+    assert re.findall(r"<li>(.*?)</li>", drill2["Back"]) == ["<b>Normative</b>",
+                                                             "<b>Situational</b>"]
     # non-key claims get no card of their own, but show on the counterexample
     assert minor.id not in by_key
     ce = pkg.fields(by_key[ce_key.id])
@@ -407,15 +413,13 @@ def test_one_word_edit_keeps_key_and_guid_and_bumps_mod(built, tmp_path):
     report = build_deck(edited, out, now=T0 + 60)
     pkg2 = Apkg(out / "slt.apkg", tmp_path)
     assert report.new == 0 and report.removed == []
-    # the claim card, its three taxonomy cards, and the counterexample showing it changed
-    assert report.updated == 5
+    # the claim card, its taxonomy drill, and the counterexample showing it changed
+    assert report.updated == 3
     old, new = pkg.by_key(), pkg2.by_key()
     assert old.keys() == new.keys()
     changed = {k for k in old if old[k] != new[k]}
     key = items[4].id
-    assert changed == {key, items[7].id} | {
-        f"{key}#taxonomy-{a}" for a in
-        ("normative-or-descriptive", "universal-or-situational", "deterministic-or-stochastic")}
+    assert changed == {key, key + "#taxonomy", items[7].id}
     for k in changed:
         o, n = old[k], new[k]
         assert n[0] == o[0] and n[1] == o[1] and n[2] == o[2]   # id, guid, note type

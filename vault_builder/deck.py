@@ -9,7 +9,7 @@ How a card survives a rebuild (DESIGN.md §5):
    The keys live in ``state.json`` next to the package (see ``assign_keys``).
 2. **GUID from the key, never from the text**: ``genanki.guid_for("slt-vault", note_key)``.
    The main note of an item has ``note_key == item key``; extra notes of the same item append a
-   suffix (``#cloze``, ``#taxonomy-normative-or-descriptive``, ...).  The key is also stored in the
+   suffix (``#cloze``, ``#taxonomy``).  The key is also stored in the
    hidden ``Key`` field, which is what ``removed.txt``'s search string looks for.
 3. **Modification times that move only with the content.**  Anki's importer updates an existing
    note only when the incoming note is newer.  ``state.json`` keeps, per note, a hash of what the
@@ -109,7 +109,8 @@ CSS = """\
 .slt-quote p { margin: 0.3em 0; }
 .slt-target-source, .slt-source { font-size: 0.75em; color: #6b6f76; }
 .slt-source { margin-top: 0.9em; }
-.slt-answer { font-weight: 600; font-size: 1.15em; }
+.slt-answer { font-size: 1.05em; }
+.slt-axes, .slt-answer { margin: 0.3em 0; padding-left: 1.2em; }
 .slt-extra { margin-top: 0.6em; font-size: 0.85em; }
 .slt-tax { display: inline-block; padding: 0 0.4em; margin-right: 0.3em; border-radius: 0.3em;
            background: rgba(122, 94, 168, 0.12); }
@@ -630,8 +631,10 @@ def _cards_for(item: Item, key: str, by_id: dict[str, Item], vault_name: str,
     - definition → SLT::Definitions: "What is <term>?" (Basic); and a cloze hiding the term in
       the definition when the term occurs in it outside math (key ``<key>#cloze``);
     - key claim → SLT::Claims: "According to <who>, what is the key claim about <concepts>?"
-      (Basic, back: the claim and its taxonomy); and SLT::Taxonomy: one drill card per labelled
-      axis ("Normative or descriptive?", key ``<key>#taxonomy-<axis>``).  Other claims get no card
+      (Basic, back: the claim and its taxonomy); and SLT::Taxonomy: one drill card asking for
+      its labelled axes ("Normative or descriptive? Universal or situational? ...", key
+      ``<key>#taxonomy``; one card per claim rather than per axis, so the drill does not
+      outnumber the content cards).  Other claims get no card
       of their own (they appear on the counterexample cards that target them);
     - counterexample → SLT::Counterexamples: front the targeted claim, back the counterexample;
     - example with concepts → SLT::Examples: "What example does <who> give to illustrate …?".
@@ -686,21 +689,25 @@ def _cards_for(item: Item, key: str, by_id: dict[str, Item], vault_name: str,
             + hint,
             Back=_quote(r.render(item.text)),
             Extra=_taxonomy_html(item))
-        tax = item.taxonomy or {}
-        for axis in TAXONOMY_AXES:
-            label = tax.get(axis)
-            if not label:
-                continue
-            question, explanation = AXIS_QUESTIONS[axis]
-            cue = (item.taxonomy_cues or {}).get(axis)
-            extra = _e(explanation)
-            if cue:
-                extra = f"Decided by the cue “{_e(str(cue))}”. " + extra
-            add("#taxonomy-" + axis.replace("_", "-"), "SLT::Taxonomy", "basic",
+        axes = [(a, (item.taxonomy or {}).get(a)) for a in TAXONOMY_AXES]
+        axes = [(a, str(label)) for a, label in axes if label]
+        if axes:
+            questions, answers, explanations = [], [], []
+            for axis, label in axes:
+                question, explanation = AXIS_QUESTIONS[axis]
+                cue = (item.taxonomy_cues or {}).get(axis)
+                questions.append(f"<li>{_e(question)}</li>")
+                answer = f"<b>{_e(label.capitalize())}</b>"
+                if cue:
+                    answer += f" — cue: “{_e(str(cue))}”"
+                answers.append(f"<li>{answer}</li>")
+                explanations.append(_e(explanation))
+            add("#taxonomy", "SLT::Taxonomy", "basic",
                 Front=_kind("Taxonomy drill") + _quote(r.render(item.text))
-                + f'<div class="slt-q">{_e(question)}</div>',
-                Back=f'<div class="slt-answer">{_e(str(label).capitalize())}</div>',
-                Extra=extra)
+                + '<div class="slt-q">Classify this claim:</div>'
+                + f'<ul class="slt-axes">{"".join(questions)}</ul>',
+                Back=f'<ul class="slt-answer">{"".join(answers)}</ul>',
+                Extra="<br>".join(explanations))
     elif item.type == "counterexample":
         target = by_id.get(item.against) if item.against else None
         if target is not None:
