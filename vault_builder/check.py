@@ -20,6 +20,11 @@ Checks (problem codes):
   property-type      a property whose type differs from its declared or usual type in the vault
   bad-canvas         a .canvas file breaking JSON Canvas 1.0
   bad-json           a .obsidian/*.json file that does not parse
+  no-vault           the directory does not exist
+
+Not checked (yet): Markdown-style links [text](Note.md), duplicate names among attachments other
+than notes and canvases (reported only when a link becomes ambiguous), indented code blocks
+(links inside them are checked as if they were text).
 """
 from __future__ import annotations
 
