@@ -460,7 +460,9 @@ def test_removed_items_are_listed_and_can_come_back(built, tmp_path):
 
 
 def test_anki_search_escapes_specials():
-    assert anki_search(["a_b*c", 'q"x:y']) == r'"Key:a\_b\*c" OR "Key:q\"x\:y"'
+    assert anki_search(["a_b*c", "q:y(1)"]) == r'"Key:a\_b\*c" OR "Key:q\:y\(1\)"'
+    # the Key field holds HTML, so the search looks for the escaped form
+    assert anki_search(['a&"b']) == r'"Key:a&amp;&quot;b"'
 
 
 def test_corrupt_state_is_reported_and_replaced(tmp_path):

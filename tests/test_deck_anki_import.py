@@ -164,6 +164,7 @@ def test_template_change_updates_note_type_without_fork(col, tmp_path, monkeypat
 def test_removed_search_string_finds_the_removed_notes(col, tmp_path):
     out = tmp_path / "anki"
     items = make_items()
+    items[10].id = 'exa_1*:&"(x)'  # an id full of Anki search and HTML specials
     build_deck(items, out, now=T0)
     import_apkg(col, out / "slt.apkg")
     count = col.note_count()

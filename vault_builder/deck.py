@@ -300,7 +300,7 @@ def obsidian_uri(vault_name: str, note_path: str) -> str:
 
 def anki_search(keys: list[str]) -> str:
     """An Anki browser search finding the notes with these keys (by the hidden ``Key`` field)."""
-    return " OR ".join(f'"Key:{_escape_search(k)}"' for k in keys)
+    return " OR ".join(f'"Key:{_escape_search(_e(k))}"' for k in keys)
 
 
 def items_from_jsonl(path: Path) -> list[Item]:
@@ -649,8 +649,9 @@ def _cards_for(item: Item, key: str, by_id: dict[str, Item], vault_name: str,
                                 f"item {item.id} has no note path; its cards link to the vault",
                                 where))
     if re.search(r"\$", r.render(item.text)):
-        problems.append(Problem("warning", "anki-stray-dollar",
-                                f"item {item.id}: unbalanced $ left as text on its card", where))
+        problems.append(Problem("info", "anki-stray-dollar",
+                                f"item {item.id}: a $ that opens no math (currency, or unbalanced "
+                                "math) is shown as text on its card", where))
     tags = [anki_tag(t) for t in item_tags(item)]
     common = {"Source": _source_html(item), "Link": _link_html(item, vault_name)}
     specs: list[_NoteSpec] = []
