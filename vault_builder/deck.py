@@ -488,7 +488,7 @@ class _Renderer:
         text = _clean_markdown(text)
         env = {"cloze": cloze}
         tokens = self.md.parse(text, env)
-        if hide:
+        if hide and hide.strip():
             pattern = _term_pattern(hide)
             for tok in tokens:
                 for child in tok.children or ():
@@ -662,7 +662,7 @@ def _cards_for(item: Item, key: str, by_id: dict[str, Item], vault_name: str,
                                {**common, **fields, "Key": _e(note_key)}, list(tags)))
 
     if item.type == "definition":
-        term = item.term or (item.concepts[0] if item.concepts else None)
+        term = (item.term or "").strip() or (item.concepts[0] if item.concepts else None)
         if not item.term:
             problems.append(Problem("warning", "anki-definition-without-term",
                                     f"definition {item.id} has no term", where))
@@ -671,7 +671,9 @@ def _cards_for(item: Item, key: str, by_id: dict[str, Item], vault_name: str,
         add("", "SLT::Definitions", "basic",
             Front=_kind("Definition") + f'<div class="slt-q">{question}</div>',
             Back=_quote(r.render(item.text)))
-        if term and r.has_term(item.text, term):
+        # The reverse card (definition → term) only where the term shows outside math and the
+        # definition says more than the term itself.
+        if term and len(item.text.split()) >= 5 and r.has_term(item.text, term):
             add("#cloze", "SLT::Definitions", "cloze",
                 Text=_kind("Definition — name the term")
                 + _quote(r.render(item.text, cloze=True, hide=term)))
@@ -922,6 +924,8 @@ def _load_state(path: Path, problems: list[Problem]) -> dict:
             int(rec["nid"]), int(rec["mod"]), str(rec["hash"])
         for rec in state["items"].values():
             str(rec["id"])
+        for rec in state["models"].values():
+            int(rec["mod"]), str(rec["hash"])
         return state
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         backup = path.with_name(path.name + ".bad")
