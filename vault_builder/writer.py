@@ -2,8 +2,11 @@
 
 The new vault is built in a temporary folder beside the old one and swapped in at the end, so a
 failed build leaves the previous vault as it was. The user owns: every file the build did not
-generate (tracked in MANIFEST), the `.obsidian/` settings they changed, the user-owned properties
-of generated notes (USER_FIELDS) and the text below the USER_MARKER line of generated notes.
+generate (tracked in MANIFEST), generated files they edited after the build stopped generating
+them, the `.obsidian/` settings they had or changed (unless overwrite_settings), the user-owned
+properties of generated notes (USER_FIELDS) and the text below the USER_MARKER line of generated
+notes. Everything is written in sorted order and the manifest is sorted: the same input gives the
+same bytes.
 """
 from __future__ import annotations
 
@@ -27,8 +30,12 @@ def sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def write_vault(vault: Path, files: dict[str, str | bytes]) -> list[Problem]:
-    """Replace the generated part of `vault` by `files` (relative POSIX path -> content)."""
+def write_vault(vault: Path, files: dict[str, str | bytes], overwrite_settings: bool = False) -> list[Problem]:
+    """Replace the generated part of `vault` by `files` (relative POSIX path -> content).
+
+    overwrite_settings: write the build's `.obsidian/` files even over settings the user has
+    (by default a settings file that exists and is not the one the last build wrote is kept).
+    """
     problems: list[Problem] = []
     old = read_manifest(vault)
     vault.parent.mkdir(parents=True, exist_ok=True)
@@ -38,7 +45,12 @@ def write_vault(vault: Path, files: dict[str, str | bytes]) -> list[Problem]:
         for rel, content in sorted(files.items()):
             fresh = content.encode("utf-8") if isinstance(content, str) else content
             previous = vault / rel
-            data = keep_user_parts(rel, fresh, previous, old.get(rel)) if previous.is_file() else fresh
+            data = fresh
+            if previous.is_file() and not previous.is_symlink():
+                data = keep_user_parts(rel, fresh, previous, old.get(rel), overwrite_settings)
+                if data != fresh and rel.startswith(".obsidian/"):
+                    problems.append(Problem("info", "kept-user-settings",
+                                            "kept your settings file (build with overwrite_settings to replace it)", rel))
             generated[rel] = sha(fresh)  # what we wrote, so a later user edit can be told apart
             target = safe_join(staging, rel)
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -60,11 +72,11 @@ def read_manifest(vault: Path) -> dict[str, str]:
         return {}
 
 
-def keep_user_parts(rel: str, new: bytes, previous: Path, old_sha: str | None) -> bytes:
+def keep_user_parts(rel: str, new: bytes, previous: Path, old_sha: str | None, overwrite_settings: bool = False) -> bytes:
     old = previous.read_bytes()
     if rel.startswith(".obsidian/"):
-        # settings the user changed since we wrote them are theirs
-        return old if old_sha is not None and sha(old) != old_sha else new
+        # settings the user had before the first build, or changed since we wrote them, are theirs
+        return new if overwrite_settings or sha(old) == old_sha else old
     if not rel.endswith(".md"):
         return new
     try:
@@ -103,18 +115,29 @@ def carry_user_section(old: str, new: str) -> str:
 
 
 def copy_user_files(vault: Path, staging: Path, generated_now: set[str], generated_before: dict[str, str]) -> None:
-    """Everything in the old vault that no build generated belongs to the user: carry it over."""
+    """Everything in the old vault that no build generated belongs to the user: carry it over
+    (folders, symlinks as symlinks, files hard-linked where possible). A file an earlier build
+    generated and this one does not is dropped, unless the user edited it since."""
     if not vault.is_dir():
         return
     for path in sorted(vault.rglob("*")):
         rel = path.relative_to(vault).as_posix()
-        if rel == MANIFEST or rel in generated_now or rel in generated_before or path.is_dir():
+        if rel == MANIFEST or rel in generated_now:
             continue
-        if path.is_symlink():
+        if rel in generated_before and not path.is_symlink() and path.is_file() and sha(path.read_bytes()) == generated_before[rel]:
             continue
         target = staging / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(path, target)
+        if path.is_symlink():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.symlink(os.readlink(path), target)
+        elif path.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(path, target)
+            except OSError:
+                shutil.copy2(path, target)
 
 
 def swap(staging: Path, vault: Path) -> None:

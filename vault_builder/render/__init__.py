@@ -1,0 +1,129 @@
+"""Render: corpus, items, concepts and graph -> vault files in memory {relative path: text}.
+
+Notes are jinja2 templates from `templates/` (StrictUndefined: a missing field is a bug, not a
+blank). The modules here prepare plain values for them; nothing is written (writer.py does):
+
+  posts.py     post notes (every block with its id) and comment-thread notes
+  items.py     one note per claim, definition, example and counterexample
+  concepts.py  concept notes; `extra_markdown` is the hook for snippets under a concept
+  pages.py     people, Home and the maps of content (Maps/*.md)
+  maps.py      JSON Canvas 1.0: the concept map and one debate map per thread
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import jinja2
+import networkx as nx
+
+from .. import obsidian
+from ..models import Concept, Corpus, Item, Post
+from ..writer import USER_MARKER
+from .markdown import front_matter, note_link, quote_callout, quoted_link, stem
+
+Extras = Callable[[str], str]
+"""concept (or toy topic) name -> extra Markdown for its note ("" for none): the snippets hook."""
+
+
+def templates_dir() -> Path:
+    here = Path(__file__).resolve().parent.parent
+    for candidate in (here / "_data" / "templates", here.parent / "templates"):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError("templates folder is missing")
+
+
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir())),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+    )
+    env.filters["front_matter"] = front_matter
+    env.filters["link"] = note_link
+    env.globals["USER_MARKER"] = USER_MARKER
+    return env
+
+
+@dataclass
+class Ctx:
+    """Everything the note renderers share."""
+
+    env: jinja2.Environment
+    corpus: Corpus
+    items: list[Item]
+    concepts: list[Concept]
+    g: nx.MultiDiGraph
+    extras: Extras = lambda name: ""
+    by_id: dict = field(default_factory=dict)
+    posts: dict = field(default_factory=dict)
+    """post node -> Post."""
+
+    def __post_init__(self) -> None:
+        self.by_id = {i.id: i for i in self.items}
+        self.posts = dict(zip(self.g.graph["posts"], self.corpus.posts))
+
+    def node(self, key: str) -> dict:
+        return self.g.nodes[key]
+
+    def link(self, key: str, anchor: str | None = None, alias: str | None = None) -> str:
+        return note_link(self.g.nodes[key]["note"], anchor, alias)
+
+    def prop_link(self, key: str) -> str:
+        return quoted_link(self.g.nodes[key]["note"])
+
+    def page(self, name: str) -> str:
+        """Vault path of a page that is not a graph node (Home, maps)."""
+        return self.g.graph["notes"][name]
+
+    def page_link(self, name: str, alias: str | None = None) -> str:
+        return note_link(self.page(name), None, alias)
+
+    def item_post(self, item: Item) -> tuple[Post, str]:
+        pnode = self.node(f"item:{item.id}")["post"]
+        return self.posts[pnode], pnode
+
+    def source(self, item: Item) -> str:
+        """Link to the exact block an item was taken from: [[Post#^p12|Post ¶12]]."""
+        post, pnode = self.item_post(item)
+        if item.in_comments and item.comment:
+            return self.link("thread:" + pnode[5:], "^" + item.block, f"{post.title}, comment {item.comment[1:]}")
+        return self.link(pnode, "^" + item.block, f"{post.title}, ¶{item.block.lstrip('p')}")
+
+    def quote(self, item: Item) -> str:
+        return quote_callout(item.text, self.source(item))
+
+    def out(self, node: str, kind: str) -> list[str]:
+        return sorted({v for _, v, t in self.g.out_edges(node, data="type") if t == kind})
+
+    def into(self, node: str, kind: str) -> list[str]:
+        return sorted({u for u, _, t in self.g.in_edges(node, data="type") if t == kind})
+
+    def author_link(self, name: str | None) -> str | None:
+        from ..link import person_key
+
+        return self.link(person_key(name)) if name and person_key(name) in self.g else None
+
+
+def render_vault(corpus: Corpus, items: list[Item], concepts: list[Concept], graph: nx.MultiDiGraph,
+                 extras: Extras | None = None) -> dict[str, str | bytes]:
+    """All vault files: notes, maps, canvases and `.obsidian/` settings."""
+    from . import concepts as concept_notes, items as item_notes, maps, pages, posts
+
+    ctx = Ctx(environment(), corpus, items, concepts, graph, extras or (lambda name: ""))
+    files: dict[str, str | bytes] = {}
+    files.update(posts.render(ctx))
+    files.update(item_notes.render(ctx))
+    files.update(concept_notes.render(ctx))
+    files.update(pages.render(ctx))
+    files.update(maps.render(ctx))
+    files.update(obsidian.settings_files())
+    return dict(sorted(files.items()))
+
+
+__all__ = ["render_vault", "environment", "templates_dir", "Ctx", "stem"]

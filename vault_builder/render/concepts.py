@@ -1,0 +1,94 @@
+"""Concept notes: every source's definition (quoted, linked to the block), the claims about the
+concept, its examples and counterexamples, prerequisites, related concepts, and a hook for extra
+Markdown (numeric snippets) under the concept."""
+from __future__ import annotations
+
+from ..tags import slug
+from . import Ctx
+from .markdown import stem
+from .markdown import quote_callout
+
+
+def render(ctx: Ctx) -> dict[str, str]:
+    order = ctx.g.graph["reading_order"]
+    files = {}
+    for i, node in enumerate(order):
+        prev = order[i - 1] if i else None
+        nxt = order[i + 1] if i + 1 < len(order) else None
+        files[ctx.node(node)["note"]] = render_concept(ctx, node, prev, nxt)
+    return files
+
+
+def aliases(ctx: Ctx, node: str) -> list[str]:
+    data = ctx.node(node)
+    names = [data["label"], *data.get("aliases", []), *data.get("abbreviations", [])]
+    seen, out = {stem(data["note"])}, []
+    for n in names:
+        if n and n not in seen:
+            seen.add(n)
+            out.append(n)
+    return out
+
+
+def item_row(ctx: Ctx, inode: str) -> dict:
+    item = ctx.by_id[inode[5:]]
+    data = ctx.node(inode)
+    return {"link": ctx.link(inode), "author": item.author, "source": ctx.source(item),
+            "key": bool(item.key), "disputed": bool(data.get("disputed")), "type": item.type}
+
+
+def render_concept(ctx: Ctx, node: str, prev: str | None, nxt: str | None) -> str:
+    from ..graph import dependants, prerequisites
+
+    data = ctx.node(node)
+    name = data["label"]
+    incoming = [(u, t) for u, _, t in ctx.g.in_edges(node, data="type")]
+    definitions = sorted({u for u, t in incoming if t == "defines"}, key=item_order(ctx))
+    about = sorted({u for u, t in incoming if t in ("about", "mentions") and ctx.node(u)["type"] != "post"},
+                   key=item_order(ctx))
+    claims = [u for u in about if ctx.node(u)["type"] == "claim"]
+    claims.sort(key=lambda u: (not ctx.node(u).get("key"), item_order(ctx)(u)))
+    posts = sorted({u for u, t in incoming if t == "mentions" and ctx.node(u)["type"] == "post"},
+                   key=lambda p: ctx.g.graph["posts"].index(p))
+    prereq, needed_for = prerequisites(ctx.g, node), dependants(ctx.g, node)
+    same = ctx.out(node, "same_as") + ctx.into(node, "same_as")
+    fm = {
+        "id": "concept-" + (slug(name) or "untitled"), "type": "concept", "title": name,
+        "aliases": aliases(ctx, node),
+        "tags": ["type/concept", f"concept/{slug(name)}"] if slug(name) else ["type/concept"],
+        "importance": data["importance"], "reading_order": data["reading_order"],
+        "discovered": bool(data.get("discovered")),
+        "prerequisites": [ctx.prop_link(p) for p in prereq],
+    }
+    defs = []
+    for d in definitions:
+        item = ctx.by_id[d[5:]]
+        head = f"{ctx.link(d, None, 'Definition')} · {ctx.source(item)}" + (f" · {item.author}" if item.author else "")
+        defs.append(quote_callout(item.text, head))
+    return ctx.env.get_template("concept.md.j2").render(
+        fm=fm, name=name, also=[a for a in fm["aliases"] if a != name],
+        discovered=bool(data.get("discovered")), importance=data["importance"], rank=data["rank"],
+        position=data["reading_order"], total=len(ctx.g.graph["reading_order"]),
+        prev=ctx.link(prev) if prev else None, next=ctx.link(nxt) if nxt else None,
+        reading_order=ctx.page_link("reading_order"),
+        definitions=defs,
+        prerequisites=[ctx.link(p) for p in prereq], needed_for=[ctx.link(p) for p in needed_for],
+        claims=[item_row(ctx, u) for u in claims],
+        counterexamples=[item_row(ctx, u) for u in about if ctx.node(u)["type"] == "counterexample"],
+        examples=[item_row(ctx, u) for u in about if ctx.node(u)["type"] == "example"],
+        related_definitions=[item_row(ctx, u) for u in about if ctx.node(u)["type"] == "definition"],
+        related=[ctx.link(r) for r in data.get("related", [])],
+        same=[ctx.link(s) for s in same],
+        posts=[ctx.link(p) for p in posts],
+        extra=ctx.extras(name).strip(),
+    )
+
+
+def item_order(ctx: Ctx):
+    posts = ctx.g.graph["posts"]
+    order = {f"item:{i.id}": n for n, i in enumerate(ctx.items)}
+
+    def key(inode: str):
+        data = ctx.node(inode)
+        return (posts.index(data["post"]) if data["post"] in posts else len(posts), order.get(inode, 0))
+    return key

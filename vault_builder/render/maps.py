@@ -1,0 +1,128 @@
+"""JSON Canvas 1.0 maps: the concept map and one debate map per thread.
+
+Concept map: concepts linked by prerequisites are laid out in columns by depth (a concept sits
+one column right of its deepest prerequisite), ordered by the reading order within a column;
+edges read "needed for". The other concepts sit in a grid below, most important first, in a
+group. Debate maps: the claims of a post and its thread that take part in an argument (disputed,
+disputing, replying, counterexamples and their targets), in columns by reply depth (what is
+answered on the left, answers to the right), edges labelled "counterexample to", "disputes" or
+"replies to". Ids are hashes of the graph keys, so the files are the same on every build.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+
+from . import Ctx
+
+W, H, DX, DY = 320, 90, 420, 130
+COLOURS = {"claim": "4", "key": "2", "disputed": "1", "counterexample": "6", "example": "5", "definition": "3"}
+EDGE_LABELS = {"counterexample_to": "counterexample to", "replies_to": "replies to", "prerequisite": "needed for",
+               "same_as": "same as"}
+
+
+def render(ctx: Ctx) -> dict[str, str]:
+    files = {ctx.page("concept_map"): concept_map(ctx)}
+    for pnode, path in ctx.g.graph["debate_maps"].items():
+        files[path] = debate_map(ctx, pnode)
+    return files
+
+
+def cid(key: str) -> str:
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def file_node(ctx: Ctx, key: str, x: int, y: int, color: str | None = None) -> dict:
+    node = {"id": cid(key), "type": "file", "file": ctx.node(key)["note"], "x": x, "y": y, "width": W, "height": H}
+    if color:
+        node["color"] = color
+    return node
+
+
+def edge(u: str, v: str, label: str, sides: tuple[str, str] = ("right", "left")) -> dict:
+    return {"id": cid(f"{u}->{v}:{label}"), "fromNode": cid(u), "fromSide": sides[0], "toNode": cid(v),
+            "toSide": sides[1], "toEnd": "arrow", "label": label}
+
+
+def dump(nodes: list[dict], edges: list[dict]) -> str:
+    return json.dumps({"nodes": nodes, "edges": edges}, ensure_ascii=False, indent="\t") + "\n"
+
+
+def concept_map(ctx: Ctx) -> str:
+    g = ctx.g
+    order = g.graph["reading_order"]
+    linked = {u for u, v, t in g.edges(data="type") if t in ("prerequisite", "same_as")} | \
+             {v for u, v, t in g.edges(data="type") if t in ("prerequisite", "same_as")}
+    columns: dict[int, list[str]] = {}
+    for c in order:
+        if c in linked:
+            columns.setdefault(g.nodes[c]["depth"], []).append(c)
+    nodes, edges = [], []
+    header = {"id": cid("header"), "type": "text", "x": 0, "y": -2 * DY, "width": 2 * W, "height": H + 20,
+              "text": f"**Concept map** — arrows read \"needed for\". Back to {ctx.page_link('home')} · "
+                      f"{ctx.page_link('reading_order')}"}
+    nodes.append(header)
+    bottom = 0
+    for depth, members in sorted(columns.items()):
+        for row, c in enumerate(members):
+            nodes.append(file_node(ctx, c, depth * DX, row * DY, "4" if not depth else None))
+            bottom = max(bottom, row * DY + H)
+    for u, v, t in sorted(g.edges(data="type")):
+        if t in ("prerequisite", "same_as") and u in linked and v in linked:
+            edges.append(edge(u, v, EDGE_LABELS[t]))
+    rest = sorted((c for c in order if c not in linked), key=lambda c: g.nodes[c]["rank"])
+    if rest:
+        per_row = max(4, len(columns) + 1)
+        top = bottom + 2 * DY
+        rows = (len(rest) + per_row - 1) // per_row
+        nodes.append({"id": cid("group:rest"), "type": "group", "x": -40, "y": top - 80,
+                      "width": per_row * DX - DX + W + 80, "height": rows * DY + 120,
+                      "label": "Concepts without prerequisites in the sources (most important first)"})
+        for i, c in enumerate(rest):
+            nodes.append(file_node(ctx, c, (i % per_row) * DX, top + (i // per_row) * DY))
+    return dump(nodes, edges)
+
+
+def argument_nodes(ctx: Ctx, pnode: str) -> tuple[list[str], list[tuple[str, str, str]]]:
+    g = ctx.g
+    mine = {n for n, d in g.nodes(data=True) if d.get("post") == pnode and n.startswith("item:")}
+    arcs = []
+    for u, v, d in sorted(g.edges(data=True), key=lambda e: (e[0], e[1], e[2].get("type", ""))):
+        if d.get("type") in ("counterexample_to", "replies_to") and u in mine and v in mine:
+            label = "disputes" if d.get("stance") == "disputes" else EDGE_LABELS[d["type"]]
+            arcs.append((u, v, label))
+    members = {n for a in arcs for n in a[:2]}
+    if not members:
+        members = {n for n in mine if g.nodes[n].get("key") or g.nodes[n]["type"] == "counterexample"}
+    order = {f"item:{i.id}": k for k, i in enumerate(ctx.items)}
+    return sorted(members, key=lambda n: order.get(n, 0)), sorted(set(arcs))
+
+
+def debate_map(ctx: Ctx, pnode: str) -> str:
+    members, arcs = argument_nodes(ctx, pnode)
+    targets: dict[str, list[str]] = {}
+    for u, v, _ in arcs:
+        targets.setdefault(u, []).append(v)
+    depth: dict[str, int] = {}
+
+    def depth_of(n: str, seen: frozenset = frozenset()) -> int:
+        if n not in depth:
+            nexts = [t for t in targets.get(n, []) if t not in seen]
+            depth[n] = 1 + max(depth_of(t, seen | {n}) for t in nexts) if nexts else 0
+        return depth[n]
+
+    columns: dict[int, list[str]] = {}
+    for n in members:
+        columns.setdefault(depth_of(n), []).append(n)
+    nodes = [{"id": cid("header"), "type": "text", "x": 0, "y": -2 * DY, "width": 2 * W, "height": H + 20,
+              "text": f"**Debate on** {ctx.link(pnode)}: what is answered on the left, answers to the right. "
+                      f"Red: disputed claims; purple: counterexamples; orange: key claims."}]
+    for d, col in sorted(columns.items()):
+        for row, n in enumerate(col):
+            data = ctx.node(n)
+            colour = (COLOURS["disputed"] if data.get("disputed") else COLOURS["key"] if data.get("key")
+                      else COLOURS.get(data["type"]))
+            nodes.append(file_node(ctx, n, d * DX, row * DY, colour))
+    edges = [edge(u, v, label, ("left", "right")) for u, v, label in arcs]
+    return dump(nodes, edges)
+

@@ -1,0 +1,100 @@
+"""Post notes (the full cleaned text, a block id on every paragraph) and comment-thread notes."""
+from __future__ import annotations
+
+from ..paths import wikilink
+from ..tags import slug
+from . import Ctx
+from .markdown import blocks_markdown, stem
+
+KINDS = ("claim", "definition", "example", "counterexample")
+
+
+def render(ctx: Ctx) -> dict[str, str]:
+    files = {}
+    for pnode, post in ctx.posts.items():
+        files[ctx.node(pnode)["note"]] = render_post(ctx, pnode, post)
+        if post.thread and "thread:" + pnode[5:] in ctx.g:
+            files[ctx.node("thread:" + pnode[5:])["note"]] = render_thread(ctx, pnode, post)
+    return files
+
+
+def aliases_for(note: str, *titles: str | None) -> list[str]:
+    out = [t for t in titles if t and t != stem(note)]
+    return list(dict.fromkeys(out))
+
+
+def post_concepts(ctx: Ctx, pnode: str) -> list[str]:
+    """Concepts the post and its thread mention, most mentioned first."""
+    counts = {v: d.get("count", 0) for _, v, d in ctx.g.out_edges(pnode, data=True) if d.get("type") == "mentions"}
+    return sorted(counts, key=lambda c: (-counts[c], ctx.node(c)["label"].casefold()))
+
+
+def post_items(ctx: Ctx, pnode: str) -> list:
+    return [i for i in ctx.items if ctx.node(f"item:{i.id}")["post"] == pnode]
+
+
+def render_post(ctx: Ctx, pnode: str, post) -> str:
+    note = ctx.node(pnode)["note"]
+    unverified = post.meta.get("unverified", {})
+    items = post_items(ctx, pnode)
+    concepts = post_concepts(ctx, pnode)
+    fm = {
+        "id": "post-" + (slug(post.title) or "untitled"), "type": "post", "title": post.title,
+        "aliases": aliases_for(note, post.title, post.meta.get("published_title")),
+        "tags": ["type/post", f"post/{slug(post.title)}"] if slug(post.title) else ["type/post"],
+        "author": post.author, "author_unverified": unverified.get("author"),
+        "source_url": post.url, "date": post.date, "sources": list(post.files),
+        "concepts": [ctx.prop_link(c) for c in concepts],
+    }
+    thread = "thread:" + pnode[5:]
+    debate = ctx.g.graph["debate_maps"].get(pnode)
+    by_kind = {k: [i for i in items if i.type == k and not i.in_comments] for k in KINDS}
+    return ctx.env.get_template("post.md.j2").render(
+        fm=fm,
+        post={"title": post.title, "author_link": ctx.author_link(post.author),
+              "author_unverified": ctx.author_link(unverified.get("author")),
+              "published_title": post.meta.get("published_title"), "url": post.url, "date": post.date,
+              "files": post.files},
+        body=blocks_markdown(post.blocks),
+        thread=ctx.link(thread) if thread in ctx.g else None,
+        debate=wikilink(debate.split("/")[-1]) if debate else None,
+        key_claims=[ctx.link(f"item:{i.id}") for i in by_kind["claim"] if i.key],
+        definitions=[ctx.link(f"item:{i.id}") for i in by_kind["definition"]],
+        counterexamples=[ctx.link(f"item:{i.id}") for i in by_kind["counterexample"]],
+        counts={k: len(v) for k, v in by_kind.items()},
+        concepts=[ctx.link(c) for c in concepts],
+    )
+
+
+def render_thread(ctx: Ctx, pnode: str, post) -> str:
+    thread = post.thread
+    tnode = "thread:" + pnode[5:]
+    post_name = stem(ctx.node(pnode)["note"])
+    items = [i for i in post_items(ctx, pnode) if i.in_comments]
+    comments = []
+    for c in thread.comments:
+        links = {}
+        for b in c.blocks:
+            if b.quotes:
+                in_thread = b.quotes.startswith("c")
+                alias = f"quoted from comment {b.quotes.split('-')[0][1:]}" if in_thread else "quoted from the post"
+                links[b.id] = wikilink("" if in_thread else post_name, "^" + b.quotes, alias)
+        mine = [i for i in items if i.comment == c.id and i.type in ("claim", "counterexample")]
+        comments.append({
+            "number": c.id[1:],
+            "author_link": ctx.author_link(c.author),
+            "parent": c.parent[1:] if c.parent else None,
+            "body": blocks_markdown(c.blocks, links),
+            "claims": [ctx.link(f"item:{i.id}") for i in mine],
+        })
+    participants = list(dict.fromkeys(" ".join(p.split()) for p in thread.participants))
+    fm = {"type": "thread", "title": ctx.node(tnode)["label"], "aliases": [],
+          "tags": ["type/thread", f"post/{slug(post.title)}"] if slug(post.title) else ["type/thread"],
+          "post": ctx.prop_link(pnode), "sources": list(thread.files), "participants": participants}
+    debate = ctx.g.graph["debate_maps"].get(pnode)
+    return ctx.env.get_template("thread.md.j2").render(
+        fm=fm, post_link=ctx.link(pnode), comments=comments,
+        participants=[ctx.author_link(p) for p in participants],
+        authors_known=any(c.author for c in thread.comments),
+        debate=wikilink(debate.split("/")[-1]) if debate else None,
+    )
