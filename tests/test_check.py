@@ -203,9 +203,9 @@ def test_large_vault_is_fast(tmp_path):
             f"# Note {i}\n\nText with $x^{i}$ and {links}. ^p1\n\n## Part two\n\nMore #concept/x text. ^p2\n"
         )
     root = write_vault(tmp_path, files)
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: other work on a shared machine must not fail this
     problems = check_vault(root)
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     assert problems == []
     assert elapsed < 2.0, elapsed
 
