@@ -168,3 +168,18 @@ def test_prose_without_tex_is_never_touched(text):
 def test_join_keeps_every_character_but_spaces(blocks):
     out = mathtext.join_split_paragraphs(blocks)
     assert "".join(out).replace(" ", "") == "".join(blocks).replace(" ", "")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("abwnxqd(){}\\_^ |=,.0123φβ$")), max_size=60))
+def test_collapse_is_idempotent_on_any_tex_like_text(text):
+    once = mathtext.collapse_doubled_math(text, doubled=True)
+    assert mathtext.collapse_doubled_math(once, doubled=True) == once
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("ab xθ(),.=*#-")), max_size=30), max_size=4),
+       st.text(alphabet=st.sampled_from(list("ab xθ(),.=")), max_size=80))
+def test_fill_keeps_every_block(blocks, flat):
+    filled = mathtext.fill_math_gaps(blocks, flat)
+    assert len([t for kind, t in filled if kind == "text"]) == len(blocks)

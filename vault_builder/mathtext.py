@@ -66,7 +66,7 @@ def _skeleton(tex: str) -> str:
                 out.append(name)
             # any other command (fonts, spacing, relations, \frac ...) shows only its arguments
         elif t[0] == "\\":
-            out.append(t[1] if t[1] in "{}$%&#_|" else "")
+            out.append(t[1:] if t[1:] in "{}$%&#_|" else "")
         elif t not in "{}_^&~":
             out.append(t)
     return "".join(out)
@@ -319,12 +319,13 @@ def _pairs(line: str, doubled: bool) -> list[tuple[int, int, str, bool | None]]:
 def _hyphened(word: str) -> str | None:
     """`22-33` -> `$2$-$3$`, `nn-dimensional` -> `$n$-dimensional`: doubled parts of a
     hyphenated word."""
-    parts = re.split("([-–])", word)
+    m = re.fullmatch(r"([^\w-]*)(.*?)([^\w-]*)", word)  # sentence punctuation around it stays
+    parts = re.split("([-–])", m.group(2))
     if len(parts) < 3:
         return None
     new = [f"${p[:len(p) // 2]}$" if _DOUBLED_PART.fullmatch(p) and not re.fullmatch(
         r"(19|20)\d\d", p) else p for p in parts]
-    return "".join(new) if new != parts else None
+    return m.group(1) + "".join(new) + m.group(3) if new != parts else None
 
 
 def _count_pairs(text: str, enough: int) -> int:
@@ -374,6 +375,8 @@ def collapse_doubled_math(text: str, *, doubled: bool | None = None) -> str:
 _NAMES = _FUNCS | {"argmin", "argmax", "softmax", "sgn", "sign", "diag", "tr", "rank", "ReLU",
                    "Var", "Cov", "KL"}
 _OPEN, _CLOSE = "([{", ")]}"
+_SYMBOLS = set("=+−-*/<>≤≥≠≈∼∝→←↦⇒⇔⟺∈∉∋⊂⊆⊃∪∩×·⋅∑∏∫∞∂∇|^∗′")
+_GREEK_CHARS = re.compile(r"[α-ωΑ-Ωϕϵϑ]")
 
 
 def _math_token(t: str) -> bool:
@@ -405,9 +408,7 @@ def tidy_flat_math(text: str) -> str:
     toks = parts[0::2]
     glue = [False] * len(toks)  # glue[k]: no space between toks[k-1] and toks[k]
     groups = _math_groups(toks)
-    inside = set()
     for o, c in groups.items():
-        inside.update(range(o + 1, c + 1))
         glue[o + 1] = True  # `( x` -> `(x`
         glue[c] = True  # `x )` -> `x)`
         bars = [k for k in range(o + 1, c) if toks[k] == "|"]
@@ -426,8 +427,9 @@ def tidy_flat_math(text: str) -> str:
                 re.fullmatch(r"[^\W\d_]\d*[∗′']?", toks[o - 1]) and toks[o - 1] != "a")):
             glue[o] = True  # function application `f (` -> `f(`
     last = len(toks) - 1
-    if last > 0 and toks[last] in (",", ".") and (
-            _math_token(toks[last - 1]) or toks[last - 1] in _CLOSE):
+    if last > 0 and toks[last] in (",", ".") and toks[last - 1] and (
+            _math_token(toks[last - 1]) or toks[last - 1] in _CLOSE) and (
+            groups or any(t in _SYMBOLS or _GREEK_CHARS.search(t) for t in toks)):
         glue[last] = True  # a formula's own final punctuation
     out = [toks[0]]
     for k in range(1, len(toks)):
@@ -441,8 +443,6 @@ def tidy_flat_math(text: str) -> str:
 _ALIGN_TOKEN = re.compile(r"[^\W_]+|-{2,}|\S")
 _SAME = {"’": "'", "‘": "'", "“": '"', "”": '"', "—": "---", "–": "---", "--": "---", "…": "..."}
 _MD_MARKS = {"*", "_", "#", "`"}  # Markdown syntax a flat copy does not have
-_SYMBOLS = set("=+−-*/<>≤≥≠≈∼∝→←↦⇒⇔⟺∈∉∋⊂⊆⊃∪∩×·⋅∑∏∫∞∂∇|^∗′")
-_GREEK_CHARS = re.compile(r"[α-ωΑ-Ωϕϵϑ]")
 
 
 def _align_tokens(text: str, markdown: bool):
@@ -540,12 +540,12 @@ _COMMON_WORDS = set("""
 about above across act action actual actually add after again against ago agree allow almost alone
 along already although always among amount analysis analyse analyze another answer anyone anything
 anyway apart appear apply approach argue argument around article ask assume attention available
-away back bad base basic basin become before begin behave behind being believe below benefit best
+away back bad base basic become before begin behave behind being believe below benefit best
 better between beyond big bit body book both bound brain break bring broad build call came cannot
 care carry case cause certain chance change claim class clear close come common compare complete
 complex compute concern condition consider contain context continue control correct cost could
 course cover create critical current data deal decide deep define degree depend derive describe
-design detail determine develop difference different difficult direct discuss distinct do dominant
+design detail determine develop difference different difficult direct discuss distinct do
 doubt down during each early easy effect effective either else end enough entire equal error
 especially even event ever every everyone everything everywhere evidence exact example exist expect
 explain express extend fact fail fair far fast feel few field figure final find fine first fit
@@ -555,7 +555,7 @@ increase indeed infinite inform insight instead interest interpret issue itself 
 known large last late later lead learn least leave left less let level light like likely limit line
 little local long look lose loss low main make manage many matter maybe mean measure meet mention
 method might mind model moment moreover most move much must name natural near necessary need network
-never new next nobody none normal note notable nothing notice notion now number observe obtain obey
+never new next nobody none normal note notable nothing notice notion now number observe obtain
 obvious often old once only onto open order original other otherwise outcome output overall own part
 particular pass people perhaps place plan plausible play point possible power practice precise predict
 prefer present pretty prevent probably problem process produce prove provide purpose put question
@@ -563,7 +563,7 @@ quite rather reach read real realistic really reason recent reduce refer regard 
 relevant remain remember represent require research respect rest result return right role rule run
 same say second see seem sense separate set several shall short should show side similar simple
 since single small social some someone something sometimes somewhat somehow soon sort space specific
-specify speculation state still stop string strong structure study subject such suggest support
+specify state still stop strong structure study subject such suggest support
 suppose sure system take talk term test than thank that then theory there therefore thereby thing
 think though thought through throughout thus time today together too toward towards true try turn
 type under understand unless until upon use useful usual value various very view want way well what
@@ -575,19 +575,25 @@ notwithstanding whatsoever wherever whoever whichever forever estimate intend
 """.split())
 
 
+_SUFFIXES = ("s", "es", "ed", "d", "ing", "ly", "ally", "ies", "er", "ers", "able", "ize", "ise",
+             "ation", "al")
+
+
 def _plausible(word: str, vocab: set[str]) -> bool:
     """A word we know: common, function word, or seen in the context; also with a usual ending."""
+    def known(w: str) -> bool:
+        return w in vocab or w in _COMMON_WORDS or w in _FUNCTION_WORDS
+
     w = word.lower()
-    if w in vocab or w in _COMMON_WORDS or w in _FUNCTION_WORDS:
+    if known(w):
         return True
-    known = _COMMON_WORDS | vocab
-    for suffix in ("s", "es", "ed", "d", "ing", "ly", "ally", "ies", "er", "ers", "able", "ize",
-                   "ise", "ation", "al"):
+    for suffix in _SUFFIXES:
         stem = w[:-len(suffix)]
-        if w.endswith(suffix) and len(stem) >= 3 and (stem in known or (
-                suffix[0] in "aei" and stem + "e" in known)):
+        if w.endswith(suffix) and len(stem) >= 3 and (
+                known(stem) or (suffix[0] in "aei" and known(stem + "e"))):
             return True
-    return False
+    related = re.fullmatch(r"(\w{3,})an(?:t|ce)", w)  # `dominant` from `dominate`
+    return bool(related) and known(related.group(1) + "ate")
 
 
 def _split_glued(word: str, vocab: set[str]) -> str | None:
