@@ -33,7 +33,7 @@ def main() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="No progress lines.")
 def build(sources: Path | None, out: Path, no_anki: bool, vault_name: str | None, strict: bool, quiet: bool) -> None:
     """Build the vault, the Anki deck, items.jsonl, graph.json and build-report.json."""
-    from .pipeline import BuildOptions, UsageError, build as run_build
+    from .pipeline import BuildOptions, ConfigError, UsageError, build as run_build
 
     log = (lambda line: None) if quiet else (lambda line: click.echo(line, err=True))
     try:
@@ -41,14 +41,15 @@ def build(sources: Path | None, out: Path, no_anki: bool, vault_name: str | None
     except UsageError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
+    except ConfigError as exc:
+        for p in exc.problems:
+            echo_problem(p)
+        sys.exit(2)
     except OSError as exc:
         click.echo(f"error: {exc.filename or out}: {exc.strerror or exc}", err=True)
         sys.exit(1)
     for p in result.problems:
         echo_problem(p)
-    config_errors = [p for p in result.problems if p.level == "error" and p.code in ("bad-manifest", "bad-concepts", "bad-overrides")]
-    if config_errors:
-        sys.exit(2)
     counts = result.counts
     if not quiet:
         click.echo(
@@ -57,6 +58,25 @@ def build(sources: Path | None, out: Path, no_anki: bool, vault_name: str | None
             f"{counts.get('counterexamples', 0)} counterexamples, {counts.get('anki_cards', 0)} cards", err=True)
     if result.failed or (strict and any(p.level in ("error", "warning") for p in result.problems)):
         sys.exit(1)
+
+
+@main.command()
+@click.option("--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
+              help="Output folder of a previous `vault build` (reads items.jsonl, writes anki/).")
+@click.option("--vault-name", default="vault", show_default=True, help="Obsidian vault name for obsidian:// links.")
+def anki(out: Path, vault_name: str) -> None:
+    """Rebuild only the Anki deck from OUT/items.jsonl (keeps card identity via OUT/anki/state.json)."""
+    from .deck import build_deck, items_from_jsonl
+
+    items_path = out / "items.jsonl"
+    if not items_path.is_file():
+        click.echo(f"error: {items_path}: not found (run `vault build` first)", err=True)
+        sys.exit(2)
+    report = build_deck(items_from_jsonl(items_path), out / "anki", vault_name=vault_name)
+    for p in report.problems:
+        echo_problem(p)
+    click.echo(f"wrote {out / 'anki' / 'slt.apkg'}: {report.notes} notes ({report.new} new, {report.updated} updated, "
+               f"{len(report.removed)} removed)", err=True)
 
 
 @main.command()

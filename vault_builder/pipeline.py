@@ -22,6 +22,17 @@ class UsageError(Exception):
     """Bad command-line input (missing folder, output that is a file): exit code 2."""
 
 
+class ConfigError(Exception):
+    """A malformed sources.yaml, concepts.yaml or overrides.yaml: nothing is written, exit code 2."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(str(p) for p in problems))
+        self.problems = problems
+
+
+CONFIG_CODES = {"bad-manifest", "bad-concepts", "bad-overrides"}
+
+
 @dataclass
 class BuildOptions:
     sources: Path | None = None
@@ -53,6 +64,13 @@ def build(options: BuildOptions, log: Callable[[str], None] = lambda line: None)
         ingested = ingest.read_corpus(paths)
         result.problems += ingested.problems
         result.counts["files"] = len(ingested.files)
+        glossary, problems = load_glossary(paths.concepts) if paths.concepts else ([], [])
+        result.problems += problems
+        overrides, problems = load_overrides(paths.overrides) if paths.overrides else ({}, [])
+        result.problems += problems
+        config_errors = [p for p in result.problems if p.level == "error" and p.code in CONFIG_CODES]
+        if config_errors:
+            raise ConfigError(config_errors)
     with phase(result, "segment", log):
         corpus, problems = segment.segment(ingested.files)
         result.problems += problems
@@ -60,10 +78,6 @@ def build(options: BuildOptions, log: Callable[[str], None] = lambda line: None)
         result.counts["threads"] = sum(1 for p in corpus.posts if p.thread)
         result.counts["comments"] = sum(len(p.thread.comments) for p in corpus.posts if p.thread)
     with phase(result, "extract", log):
-        glossary, problems = load_glossary(paths.concepts) if paths.concepts else ([], [])
-        result.problems += problems
-        overrides, problems = load_overrides(paths.overrides) if paths.overrides else ({}, [])
-        result.problems += problems
         items, concepts, problems = extract(corpus, glossary, overrides)
         result.problems += problems
         for kind in ("claim", "definition", "example", "counterexample"):
@@ -87,6 +101,7 @@ def build(options: BuildOptions, log: Callable[[str], None] = lambda line: None)
             from .deck import build_deck
 
             report = build_deck(items, options.out / "anki", vault_name=options.vault_name or vault_dir.name)
+            result.problems += report.problems
             result.counts["anki_cards"] = report.cards
             result.counts["anki_notes"] = report.notes
     export.write_report(options.out / "build-report.json", result, __version__)

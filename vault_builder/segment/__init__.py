@@ -66,7 +66,7 @@ def clean_blocks(blocks: list[Block]) -> list[Block]:
         if b.kind != "code":
             b.text = tidy_emphasis(b.text)
         if doubled and b.kind != "code":
-            b.text = mathtext.collapse_doubled_math(b.text)
+            b.text = mathtext.collapse_doubled_math(b.text, doubled=True)
             if b.text.startswith("$$") and b.text.endswith("$$"):
                 b.kind = "math"
         if out and joinable(out[-1], b):
