@@ -534,6 +534,8 @@ under up out off again too don't doesn't isn't aren't wasn't can't won't didn't 
 # Short words that too often begin ordinary words (`in`+`variant`, `to`+`ken`): split after them
 # only when the rest is a function word too (`inthe`).
 _PREFIX_PRONE = set("a an in be to on at as no so or of by it us up he we me my".split())
+# ... and those that also begin many words in the middle of a glued run (`always|in|tractable`).
+_RISKY_MIDDLE = set("a an in be to on at as no so or up".split())
 # Common English words, used to judge whether the parts of a glued word are words, and to
 # protect ordinary words that look like two (`within`, `notable`, `format`).
 _COMMON_WORDS = set("""
@@ -616,7 +618,7 @@ def _split_glued(word: str, vocab: set[str]) -> str | None:
     if not readings:  # word + function word + word
         readings = {f"{word[:i]} {word[i:j]} {word[j:]}" for i in range(4, len(w) - 5)
                     for j in range(i + 2, len(w) - 3)
-                    if w[i:j] in _FUNCTION_WORDS and _plausible(w[:i], vocab)
+                    if w[i:j] in _FUNCTION_WORDS - _RISKY_MIDDLE and _plausible(w[:i], vocab)
                     and _plausible(w[j:], vocab) and len(w) - j >= 4}
     return readings.pop() if len(readings) == 1 else None
 
