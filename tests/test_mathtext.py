@@ -123,12 +123,13 @@ def test_fill_whole_001_from_000():
     assert len(texts) == len(blocks)
     joined = " ".join(texts)
     assert "1. A *parameter space*, Θ, corresponding" in joined
-    assert "3. A *parameter-function map*, m : Θ → F, which associates each parameter assignment " \
-           "θ ∈ Θ with a function f ∈ F." in texts
+    assert ("3. A *parameter-function map*, m : Θ → F, which associates each parameter "
+            "assignment θ ∈ Θ with a function f ∈ F.") in texts
     assert maths[0].startswith("f(x) = θ 1 x 4 + θ 2 θ 3 x 3") and maths[0].endswith("θ 15,")
     assert maths[1:6] == ["f(x) = 1", "f(x) = x", "f(x) = x 2", "f(x) = x 3", "f(x) = x 4"]
     given_by = [k for k, (kind, t) in enumerate(filled) if t.endswith("map is given by")][0]
-    assert filled[given_by + 1][0] == "math" and filled[given_by + 2][1].startswith("and whose loss")
+    assert filled[given_by + 1][0] == "math"
+    assert filled[given_by + 2][1].startswith("and whose loss")
     assert "loss is given by min(|x|, |y|). Here" in joined
     assert "two parameters x, y, and" in joined
     assert " , ," not in joined and ", ," not in joined.replace("*, ,", "")

@@ -559,9 +559,9 @@ little local long look lose loss low main make manage many matter maybe mean mea
 method might mind model moment moreover most move much must name natural near necessary need network
 never new next nobody none normal note notable nothing notice notion now number observe obtain
 obvious often old once only onto open order original other otherwise outcome output overall own part
-particular pass people perhaps place plan plausible play point possible power practice precise predict
-prefer present pretty prevent probably problem process produce prove provide purpose put question
-quite rather reach read real realistic really reason recent reduce refer regard relate relative
+particular pass people perhaps place plan plausible play point possible power practice precise
+predict prefer present pretty prevent probably problem process produce prove provide purpose put
+question quite rather reach read real realistic really reason recent reduce refer regard relate relative
 relevant remain remember represent require research respect rest result return right role rule run
 same say second see seem sense separate set several shall short should show side similar simple
 since single small social some someone something sometimes somewhat somehow soon sort space specific
@@ -625,6 +625,8 @@ def _split_glued(word: str, vocab: set[str]) -> str | None:
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _SENTENCE_END = re.compile(r"[.!?:;)\]\"'”’*]\s*$|\$\$\s*$")
+
+
 def _formula_only(block: str) -> bool:
     """A display formula standing alone (`exp(−2Lσ2⋅nbη)`): math signs and no two words in a row."""
     return block.lstrip().startswith("$$") or (
@@ -660,9 +662,10 @@ def join_split_paragraphs(blocks: list[str], *, context: str = "") -> list[str]:
 
     A block is joined to the one before when that one does not end a sentence (no final
     punctuation or colon; not a heading, not only a formula) and the block starts lower-case, or
-    with a word we can unglue. Glued words among the first four words of the joined block are split where a
-    common function word (or two known words) makes exactly one safe reading. `context` (e.g. the
-    whole post and thread) adds to the vocabulary used to recognise words."""
+    with a word we can unglue. Glued words among the first four words of the joined block are
+    split where a common function word (or two known words) makes exactly one safe reading.
+    `context` (e.g. the whole post and thread) adds to the vocabulary used to recognise words;
+    without it only the blocks themselves and a built-in list of common words are used."""
     vocab = _vocabulary(blocks + context.split("\n"))
     out: list[str] = []
     for block in blocks:
@@ -679,7 +682,7 @@ def _joinable(a: str, b: str, vocab: set[str]) -> bool:
     a_s, b_s = a.rstrip(), b.lstrip()
     if not a_s or not b_s or _SENTENCE_END.search(a_s) or a_s.startswith(("#", "```", "    ", "|")):
         return False
-    if b_s.startswith(("#", "-", "*", "+", ">", "```", "|", "$$")) or re.match(r"\d+[.)] ", b_s):
+    if b_s.startswith(("#", "- ", "* ", "+ ", ">", "```", "|", "$$")) or re.match(r"\d+[.)] ", b_s):
         return False
     if _formula_only(a_s) or _formula_only(b_s):
         return False
