@@ -542,38 +542,38 @@ _COMMON_WORDS = set("""
 about above across act action actual actually add after again against ago agree allow almost alone
 along already although always among amount analysis analyse analyze another answer anyone anything
 anyway apart appear apply approach argue argument around article ask assume attention available
-away back bad base basic become before begin behave behind being believe below benefit best
-better between beyond big bit body book both bound brain break bring broad build call came cannot
-care carry case cause certain chance change claim class clear close come common compare complete
-complex compute concern condition consider contain context continue control correct cost could
-course cover create critical current data deal decide deep define degree depend derive describe
-design detail determine develop difference different difficult direct discuss distinct do
-doubt down during each early easy effect effective either else end enough entire equal error
-especially even event ever every everyone everything everywhere evidence exact example exist expect
-explain express extend fact fail fair far fast feel few field figure final find fine first fit
-follow form formal format forward frame free full function general generate get give given go good
-great grow hand happen hard heat help high hold hope however idea identify imply important include
-increase indeed infinite inform insight instead interest interpret issue itself keep kind knew know
-known large last late later lead learn least leave left less let level light like likely limit line
-little local long look lose loss low main make manage many matter maybe mean measure meet mention
-method might mind model moment moreover most move much must name natural near necessary need network
-never new next nobody none normal note notable nothing notice notion now number observe obtain
-obvious often old once only onto open order original other otherwise outcome output overall own part
+away back bad base basic become before begin behave behind being believe below benefit best better
+between beyond big bit body book both bound brain break bring broad build call came cannot care
+carry case cause certain chance change claim class clear close come common compare complete complex
+compute concern condition consider contain context continue control correct cost could course cover
+create critical current data deal decide deep define degree depend derive describe design detail
+determine develop difference different difficult direct discuss distinct do doubt down during each
+early easy effect effective either else end enough entire equal error especially even event ever
+every everyone everything everywhere evidence exact example exist expect explain express extend
+fact fail fair far fast feel few field figure final find fine first fit follow form formal format
+forward frame free full function general generate get give given go good great grow hand happen
+hard heat help high hold hope however idea identify imply important include increase indeed
+infinite inform insight instead interest interpret issue itself keep kind knew know known large
+last late later lead learn least leave left less let level light like likely limit line little
+local long look lose loss low main make manage many matter maybe mean measure meet mention method
+might mind model moment moreover most move much must name natural near necessary need network never
+new next nobody none normal note notable nothing notice notion now number observe obtain obvious
+often old once only onto open order original other otherwise outcome output overall own part
 particular pass people perhaps place plan plausible play point possible power practice precise
 predict prefer present pretty prevent probably problem process produce prove provide purpose put
-question quite rather reach read real realistic really reason recent reduce refer regard relate relative
-relevant remain remember represent require research respect rest result return right role rule run
-same say second see seem sense separate set several shall short should show side similar simple
-since single small social some someone something sometimes somewhat somehow soon sort space specific
-specify state still stop strong structure study subject such suggest support
-suppose sure system take talk term test than thank that then theory there therefore thereby thing
-think though thought through throughout thus time today together too toward towards true try turn
-type under understand unless until upon use useful usual value various very view want way well what
-whatever when whenever where whereas whereby wherein whether which while whole why wide will with
-within without word work world would write wrong year yet young
-nowhere somewhere anywhere thereof therein herein hereby hereof whereof whereupon thereafter
-hereafter atone someday sometime anyhow anymore inasmuch insofar nonetheless nevertheless
-notwithstanding whatsoever wherever whoever whichever forever estimate intend
+question quite rather reach read real realistic really reason recent reduce refer regard relate
+relative relevant remain remember represent require research respect rest result return right role
+rule run same say second see seem sense separate set several shall short should show side similar
+simple since single small social some someone something sometimes somewhat somehow soon sort space
+specific specify state still stop strong structure study subject such suggest support suppose sure
+system take talk term test than thank that then theory there therefore thereby thing think though
+thought through throughout thus time today together too toward towards true try turn type under
+understand unless until upon use useful usual value various very view want way well what whatever
+when whenever where whereas whereby wherein whether which while whole why wide will with within
+without word work world would write wrong year yet young nowhere somewhere anywhere thereof therein
+herein hereby hereof whereof whereupon thereafter hereafter atone someday sometime anyhow anymore
+inasmuch insofar nonetheless nevertheless notwithstanding whatsoever wherever whoever whichever
+forever estimate intend
 """.split())
 
 
