@@ -47,6 +47,10 @@ class _Cand:
     unit: str = ""
     """'post' or the comment id."""
     order: int = 0
+    kept: bool = True
+    """False for a reserve sentence (not selected as a claim)."""
+    restates: "_Cand | None" = None
+    """For a dropped restatement: the claim it restates (counterexamples aimed at it go there)."""
 
 
 @dataclass
@@ -56,6 +60,10 @@ class _State:
     cands: list[_Cand] = field(default_factory=list)
     quoted_blocks: set = field(default_factory=set)
     order: int = 0
+    reserve: list = field(default_factory=list)
+    """Sentences that were not kept as claims but may be promoted when a counterexample targets them."""
+    eligible: dict = field(default_factory=dict)
+    """(post title, in thread) -> number of sentences considered for claims."""
 
 
 def _content_words(text: str) -> set[str]:
@@ -89,10 +97,11 @@ def _definition_passage(s: Sent) -> list[Sent]:
 def _unit(state: _State, post: Post, sents: list[Sent], unit: str) -> None:
     disabled = state.disabled
     consumed: set[int] = set()
+    in_passage: set[int] = set()
     for i, s in enumerate(sents):
         if id(s) in consumed or s.block.quotes:
             continue
-        ex_rules = E.example_start(s, disabled)
+        ex_rules = [] if id(s) in in_passage else E.example_start(s, disabled)
         if ex_rules:
             passage = E.passage_from(s)
             ce = E.counter_rules(passage, disabled)
@@ -100,7 +109,8 @@ def _unit(state: _State, post: Post, sents: list[Sent], unit: str) -> None:
             item = _make_item(kind, post, passage, ex_rules + ce)
             state.cands.append(_Cand(item, passage, unit=unit, order=state.order))
             state.order += 1
-            consumed.update(id(x) for x in passage)
+            consumed.add(id(s))  # the rest of the passage may still state a claim or a definition
+            in_passage.update(id(x) for x in passage)
             continue
         term, d_rules = D.definition_of(s, disabled)
         veto = C.vetoed(s, disabled)
@@ -116,55 +126,60 @@ def _unit(state: _State, post: Post, sents: list[Sent], unit: str) -> None:
             state.order += 1
             consumed.update(id(x) for x in passage)
             continue
-        if not veto and score >= C.THRESHOLD:
+        state.eligible[(post.title, unit != "post")] = state.eligible.get((post.title, unit != "post"), 0) + 1
+        if not veto:
             item = _make_item("claim", post, [s], c_rules)
-            state.cands.append(_Cand(item, [s], score=score, unit=unit, order=state.order))
+            cand = _Cand(item, [s], score=score, unit=unit, order=state.order)
             state.order += 1
+            if score >= C.THRESHOLD:
+                state.cands.append(cand)
+            else:
+                state.reserve.append(cand)
 
 
 # ---------------------------------------------------------------- against
 
-def against_quoted(c: _Cand, claims: list[_Cand]) -> _Cand | None:
-    """A counterexample in a reply targets the claim in the paragraph the reply quotes."""
+def _pool_for(c: _Cand, pool: list[_Cand]) -> list[_Cand]:
     s = c.sents[0]
-    if not s.quoted:
-        return None
-    hits = [k for k in claims if k.item.block == s.quoted]
-    return max(hits, key=lambda k: (k.score, -k.order)) if hits else None
-
-
-def against_parent(c: _Cand, claims: list[_Cand]) -> _Cand | None:
-    """… else the best-matching claim of the comment it replies to."""
-    s = c.sents[0]
-    if not (s.comment and s.comment.parent):
-        return None
-    hits = [k for k in claims if k.unit == s.comment.parent]
-    return _most_similar(c, hits)
-
-
-def against_nearby(c: _Cand, claims: list[_Cand]) -> _Cand | None:
-    """… else the earlier claim of the same post (or thread) most similar in words and concepts, nearer is better."""
-    s = c.sents[0]
-    pool = [k for k in claims if k.item.post == c.item.post and k.order < c.order
+    return [k for k in pool if k.item.post == c.item.post and k.order < c.order and k.item.block != c.item.block
             and (s.in_comments or not k.item.in_comments)]
-    return _most_similar(c, pool)
+
+
+def against_quoted(c: _Cand, pool: list[_Cand]) -> _Cand | None:
+    """A counterexample within two paragraphs after a quote targets a claim of the quoted paragraph
+    when that claim is also the most similar candidate (quoted claims weigh 1.5x)."""
+    s = c.sents[0]
+    if not s.quoted or s.after_quote > 2:
+        return None
+    best = _most_similar(c, _pool_for(c, pool))
+    return best if best is not None and best.item.block == s.quoted else None
+
+
+def against_similar(c: _Cand, pool: list[_Cand]) -> _Cand | None:
+    """… else the earlier claim (outside the counterexample's own paragraph) most similar in words and
+    concepts to the counterexample and the sentences after it: in a post, claims of the post; in a
+    thread, claims of the post and of earlier comments.  Nearer, kept and quoted claims weigh more."""
+    return _most_similar(c, _pool_for(c, pool))
 
 
 def _most_similar(c: _Cand, pool: list[_Cand]) -> _Cand | None:
     if not pool:
         return None
-    ctx = E.following(c.sents, 2)
-    words = _content_words(" ".join(x.text for x in c.sents + ctx))
+    ctx = E.following(c.sents, 3)
+    words = _stems(" ".join(x.text for x in c.sents + ctx))
     concepts = {x for s in c.sents + ctx for x in s.concepts}
+    s = c.sents[0]
     best, best_score = None, 0.0
     for k in pool:
-        kw = _content_words(k.item.text)
-        if not kw:
+        kw = _stems(k.item.text)
+        if len(kw) < 3:
             continue
         sim = len(words & kw) / (len(kw) ** 0.5 * max(len(words), 1) ** 0.5)
-        sim += 0.1 * len(concepts & set(k.sents[0].concepts))
+        sim += 0.05 * len(concepts & set(k.sents[0].concepts))
         dist = max(c.order - k.order, 1)
-        val = sim * (1.0 + 1.0 / dist) + 0.05 * k.score
+        val = (sim + 0.05) * (1.0 + 3.0 / dist) * (1.0 if k.kept else 0.8) + 0.01 * k.score
+        if s.quoted and s.after_quote <= 2 and k.item.block == s.quoted:
+            val *= 1.5
         if val > best_score:
             best, best_score = k, val
     return best
@@ -172,8 +187,7 @@ def _most_similar(c: _Cand, pool: list[_Cand]) -> _Cand | None:
 
 AGAINST_RULES = Ruler("against", [
     ("against.quoted-claim", against_quoted),
-    ("against.parent-comment", against_parent),
-    ("against.nearby-claim", against_nearby),
+    ("against.similar-claim", against_similar),
 ])
 
 
@@ -184,7 +198,7 @@ def all_rule_names() -> list[str]:
     names = []
     for r in RULERS:
         names += r.names()
-    return names + ["claim.disputed", "claim.disputed-by-reply"]
+    return names + ["claim.disputed", "claim.quota", "claim.restatement", "claim.continuation", "claim.countered"]
 
 
 RULERS = [C.CLAIM_VETOES, C.CLAIM_CUES, C.KEY_RULES, D.DEFINITION_RULES, E.EXAMPLE_RULES, E.COUNTER_RULES,
@@ -240,21 +254,41 @@ def extract(corpus: Corpus, glossary: list[Concept], overrides: dict | None = No
             for com in post.thread.comments:
                 _unit(state, post, block_sents(com.blocks, post, index, in_comments=True, comment=com), com.id)
 
+    _restatements(state, disabled)
+    _quota(state, disabled)
+    _merge_continuations(state, disabled)
     claims = [c for c in state.cands if c.item.type == "claim"]
     _keys(claims, disabled)
     for c in claims:
         tax, cues, fired = T.classify(c.sents[0], disabled)
         c.item.taxonomy, c.item.taxonomy_cues = tax, cues
         c.item.rules += fired
+    for r in state.reserve:
+        r.kept = False
+    pool = claims + state.reserve
+    promoted = []
     for c in state.cands:
         if c.item.type != "counterexample":
             continue
         for rule in AGAINST_RULES.active(disabled):
-            target = rule.fn(c, claims)
+            target = rule.fn(c, pool)
+            while target is not None and target.restates is not None:
+                target = target.restates
             if target is not None:
                 c.item._target = target  # resolved to an id below
                 c.item.rules.append(rule.name)
+                if not target.kept:
+                    target.kept = True
+                    target.item.rules.append("claim.countered")
+                    promoted.append(target)
                 break
+    if promoted:
+        _keys(promoted, disabled)
+        for t in promoted:
+            tax, cues, fired = T.classify(t.sents[0], disabled)
+            t.item.taxonomy, t.item.taxonomy_cues = tax, cues
+            t.item.rules += fired
+        state.cands = sorted(state.cands + promoted, key=lambda k: k.order)
 
     discovered = _discover([c.item for c in state.cands], index)
     for c in state.cands:
@@ -279,6 +313,85 @@ def extract(corpus: Corpus, glossary: list[Concept], overrides: dict | None = No
     items, more = _apply_overrides(items, overrides or {})
     problems += more
     return items, list(glossary) + discovered, problems
+
+
+RESTATEMENT = 0.5
+
+
+def _stems(text: str) -> set[str]:
+    return {w[:5] for w in _content_words(text)}
+
+
+def _restatements(state: _State, disabled: frozenset) -> None:
+    """A claim that restates an earlier claim of the same post (same stems, Jaccard >= RESTATEMENT)
+    is dropped: the vault gets one note per thesis, at its first statement."""
+    if "claim.restatement" in disabled:
+        return
+    import os
+    thr = float(os.environ.get("VB_RESTATE", RESTATEMENT))
+    seen: dict[str, list[tuple]] = {}
+    keep = []
+    for c in state.cands:
+        if c.item.type != "claim":
+            keep.append(c)
+            continue
+        st = _stems(c.item.text)
+        prior = seen.setdefault(c.item.post, [])
+        first = next((o for p, o in prior if st and len(st & p) / len(st | p) >= thr), None)
+        if first is not None:
+            c.kept = False
+            c.restates = first
+            state.reserve.append(c)
+            continue
+        prior.append((st, c))
+        keep.append(c)
+    state.cands = keep
+
+
+def _quota(state: _State, disabled: frozenset) -> None:
+    """Keep, per post body and per thread, the best claims up to claims.QUOTA of its sentences."""
+    if "claim.quota" in disabled:
+        return
+    groups: dict[tuple, list[_Cand]] = {}
+    for c in state.cands:
+        if c.item.type == "claim":
+            groups.setdefault((c.item.post, c.item.in_comments), []).append(c)
+    drop = set()
+    for key, cands in groups.items():
+        share = C.QUOTA["thread" if key[1] else "post"]
+        k = max(1, round(share * state.eligible.get(key, 0)))
+        ranked = sorted(cands, key=lambda c: (-c.score, c.order))
+        drop |= {id(c) for c in ranked[k:] if c.score < C.SURE}
+    state.reserve += [c for c in state.cands if id(c) in drop]
+    state.cands = [c for c in state.cands if id(c) not in drop]
+    for c in state.cands:
+        if c.item.type == "claim":
+            c.item.rules.append("claim.quota")
+
+
+_CONTINUES = re.compile(r"^(this|that|it|they|these|those|or|and|so|i\.e\.|in other words|that is|which|hence|thus|because|but)\b", re.I)
+
+
+def _merge_continuations(state: _State, disabled: frozenset) -> None:
+    """A claim sentence that leans on the previous claim ('It …', 'Or at least …', 'That is, …')
+    joins it as one passage: a thesis with its immediate elaboration."""
+    import os
+    mode = os.environ.get("VB_MERGE", "cont")
+    if "claim.continuation" in disabled or mode == "none":
+        return
+    out: list[_Cand] = []
+    for c in state.cands:
+        prev = out[-1] if out else None
+        if (c.item.type == "claim" and prev is not None and prev.item.type == "claim" and len(prev.sents) < 3
+                and prev.sents[-1].next is c.sents[0] and prev.sents[-1].block is c.sents[0].block
+                and (mode == "all" or _CONTINUES.search(c.sents[0].plain.strip()) or len(c.sents[0].words) < 12)):
+            prev.sents.append(c.sents[0])
+            prev.item.text = _passage_text(prev.sents)
+            prev.score = max(prev.score, c.score)
+            prev.item.rules = list(dict.fromkeys(prev.item.rules + c.item.rules + ["claim.continuation"]))
+            continue
+        out.append(c)
+    state.cands = out
 
 
 def _keys(claims: list[_Cand], disabled: frozenset) -> None:

@@ -12,8 +12,13 @@ import re
 from .context import Sent
 from .ruler import Ruler
 
-THRESHOLD = 3.0
+THRESHOLD = 2.0
+"""Minimum score of a claim; within a post body or thread the best-scoring ones are kept up to QUOTA."""
 KEY_THRESHOLD = 5.0
+QUOTA = {"post": 0.38, "thread": 0.17}
+"""Share of a post body's / thread's sentences that may become claims (theses are a minority)."""
+SURE = 5.0
+"""Claims scoring at least this are kept whatever the quota."""
 
 
 def _rx(pattern: str) -> re.Pattern:
@@ -137,8 +142,10 @@ _DEIXIS = _rx(r"^(this|that|it|these|those|here|there)\b")
 
 
 def cue_thesis_verb(s: Sent) -> float:
-    """'I think / believe / claim / argue (that) …' with a substantial complement."""
-    return 2.0 if _THESIS.search(s.plain) and len(s.words) >= 8 else 0.0
+    """'I think / believe / claim / argue (that) …' with a substantial complement (weaker in conversation)."""
+    if not (_THESIS.search(s.plain) and len(s.words) >= 8):
+        return 0.0
+    return 0.5 if s.in_comments else 1.5
 
 
 def cue_conclusion(s: Sent) -> float:
@@ -199,7 +206,12 @@ def cue_lead(s: Sent) -> float:
     """The post's first paragraphs (the thesis usually comes early) or the closing paragraph."""
     if s.in_comments:
         return 0.0
-    return 0.5 if s.bidx <= 1 or s.last_block else 0.0
+    return 1.0 if s.bidx <= 1 or s.last_block else 0.0
+
+
+def cue_paragraph_opening(s: Sent) -> float:
+    """First sentence of a paragraph (topic sentences state the point)."""
+    return 0.5 if s.sidx == 0 and s.nsent > 1 else 0.0
 
 
 def cue_reply_answer(s: Sent) -> float:
@@ -219,12 +231,16 @@ def pen_narrative(s: Sent) -> float:
 
 def pen_short(s: Sent) -> float:
     """Very short sentences rarely carry a thesis on their own."""
-    return -1.0 if len(s.words) < 7 else 0.0
+    return -1.0 if len(s.words) < 10 else 0.0
 
 
-def pen_long(s: Sent) -> float:
-    """Long sentences are usually explanations, not theses."""
-    return -1.0 if len(s.words) > 55 else 0.0
+_FIRST_PERSON = _rx(r"\b(i|i'm|i've|i'd|i'll|me|my|mine|myself)\b")
+
+
+def pen_first_person(s: Sent) -> float:
+    """Talk about oneself (outside 'I think that …') is conversation more often than thesis."""
+    text = _THESIS.sub(" ", s.plain)
+    return -0.5 if _FIRST_PERSON.search(text) else 0.0
 
 
 def pen_math(s: Sent) -> float:
@@ -256,11 +272,12 @@ CLAIM_CUES = Ruler("claim-cues", [
     ("claim.concepts", cue_concepts),
     ("claim.section-opening", cue_section_opening),
     ("claim.lead-or-close", cue_lead),
+    ("claim.paragraph-opening", cue_paragraph_opening),
     ("claim.reply-answer", cue_reply_answer),
     ("claim.comment-opening", cue_comment_opening),
     ("claim.pen.narrative", pen_narrative),
     ("claim.pen.short", pen_short),
-    ("claim.pen.long", pen_long),
+    ("claim.pen.first-person", pen_first_person),
     ("claim.pen.math", pen_math),
     ("claim.pen.hedged-meta", pen_hedged_meta),
     ("claim.pen.deixis-fragment", pen_deixis_fragment),

@@ -34,6 +34,8 @@ class Sent:
     comment: Comment | None = None
     quoted: str | None = None
     """In a reply: id of the block the nearest preceding quote block repeats."""
+    quoted_text: str = ""
+    """The text of that quote block (the part of the original the reply answers)."""
     after_quote: int = -1
     """Blocks since that quote block (0 = the block right after it); -1 if none."""
     concepts: list[str] = field(default_factory=list)
@@ -64,12 +66,42 @@ def _clean_heading(text: str) -> str:
     return text.strip().strip("#").strip()
 
 
+def _join_continuations(blocks: list[Block]) -> list[Block]:
+    """A sentence that runs on through display math ('… is given by' $$…$$ 'and whose loss …') is one
+    unit: the paragraph, the math block(s) and a continuation paragraph starting in lower case are
+    joined into one block (keeping the first block's id)."""
+    out: list[Block] = []
+    i = 0
+    while i < len(blocks):
+        b = blocks[i]
+        if b.kind in ("paragraph", "list_item") and not b.quotes and not re.search(r"[.!?][\"'”’)*_]*$", b.text.strip()):
+            j = i + 1
+            maths = []
+            while j < len(blocks) and blocks[j].kind == "math":
+                maths.append(blocks[j])
+                j += 1
+            if maths and j < len(blocks) and blocks[j].kind == "paragraph" and not blocks[j].quotes \
+                    and re.match(r"^[\s,;]*[a-z]", blocks[j].text):
+                parts = [b.text.rstrip()]
+                for m in maths:
+                    t = m.text.strip()
+                    parts.append(t if t.startswith("$") else f"$${t}$$")
+                parts.append(blocks[j].text.lstrip())
+                out.append(Block(id=b.id, kind=b.kind, text=" ".join(parts), level=b.level, file=b.file, line=b.line))
+                i = j + 1
+                continue
+        out.append(b)
+        i += 1
+    return out
+
+
 def block_sents(blocks: list[Block], post: Post, index: ConceptIndex, *, in_comments: bool,
                 comment: Comment | None = None, origin: dict[str, Block] | None = None) -> list[Sent]:
     """Sentences of one post body or one comment, with position and quote context."""
     out: list[Sent] = []
     section, section_para = "", 0
-    quoted, since_quote = None, -1
+    quoted, since_quote, quoted_text = None, -1, ""
+    blocks = _join_continuations(blocks)
     content = [b for b in blocks if b.kind not in SKIP_KINDS and not b.quotes]
     nblocks = len(content)
     bidx = -1
@@ -78,7 +110,7 @@ def block_sents(blocks: list[Block], post: Post, index: ConceptIndex, *, in_comm
             section, section_para = _clean_heading(b.text), 0
             continue
         if b.quotes:
-            quoted, since_quote = b.quotes, 0
+            quoted, since_quote, quoted_text = b.quotes, 0, b.text
             continue
         if b.kind in SKIP_KINDS:
             continue
@@ -88,7 +120,7 @@ def block_sents(blocks: list[Block], post: Post, index: ConceptIndex, *, in_comm
             text = b.text[a:e]
             s = Sent(text=text, post=post, block=b, start=a, end=e, sidx=k, nsent=len(spans), bidx=bidx,
                      section=section, section_para=section_para, in_comments=in_comments, comment=comment,
-                     quoted=quoted, after_quote=since_quote if quoted else -1,
+                     quoted=quoted, quoted_text=quoted_text, after_quote=since_quote if quoted else -1,
                      concepts=index.find(text), last_block=(bidx == nblocks - 1), nblocks=nblocks)
             out.append(s)
         section_para += 1

@@ -98,16 +98,18 @@ EXAMPLE_RULES = Ruler("examples", [
 
 # ---------------------------------------------------------------- counterexample cues
 
-_REFUTE = _rx(r"\b(counter-?examples?|contradict\w*|refut\w+|disprov\w+|falsif\w+|doesn'?t (match|hold|work|apply)|does not (match|hold|work|apply)|"
-              r"went away|goes away|no longer|fails?|failed|biased towards \w+ (with )?high|rather than|i don'?t (really )?see why|isn'?t obvious|"
-              r"is not obvious|not (true|the case|necessarily)|in fact|actually|wrong|the opposite|instead|but)\b")
+_REFUTE = _rx(r"\b(counter-?examples?|contradict\w*|refut\w+|disprov\w+|falsif\w+|(doesn'?t|does not|don'?t|do not|won'?t) (match|hold|work|apply|generali[sz]e)|"
+              r"went away|goes away|go away|no longer|fails?|failed|biased towards \w+ (with )?high|i don'?t (really )?see why|isn'?t obvious|"
+              r"is not obvious|not (true|the case|necessarily)|is wrong|are wrong|the opposite|in fact)\b|^however\b")
 _SPECIFIC_CLAIM = _rx(r"\b(SLT and this post give different answers|different answers|your (statement|claim)|the claim|this claim)\b")
 _NUMBERS = _rx(r"\b\d[\d.,^{}]*\b.*\b(times|flops?|years|million|billion)\b")
 
 
 def ce_refutation_cue(passage: list[Sent], follow: list[Sent]) -> bool:
-    """A refutation cue in the passage or the two sentences after it."""
-    return any(_REFUTE.search(x.plain) for x in passage + follow[:2])
+    """A refutation cue in the passage, the four sentences after it, or the sentence of the same
+    paragraph just before it (a dispute backed by an instance)."""
+    before = [passage[0].prev] if passage[0].prev is not None and passage[0].prev.block is passage[0].block else []
+    return any(_REFUTE.search(x.plain) for x in before + passage + follow[:4])
 
 
 def ce_names_claim(passage: list[Sent], follow: list[Sent]) -> bool:
@@ -126,11 +128,27 @@ def ce_hard_numbers(passage: list[Sent], follow: list[Sent]) -> bool:
     return sum(bool(_NUMBERS.search(x.text)) for x in passage + follow[:1]) >= 2
 
 
+_ADDRESS = _rx(r"\b(your|the post's|the author's) (case|example|claim|statement|post|model|setup|argument|picture|theory|formula|point)\b|\byou('re| are) (saying|claiming|assuming)\b")
+_CONTRAST = _rx(r"\b(but|not|n't|however|no|isn't|doesn't|don't|wouldn't|neither|nor)\b")
+
+
+def ce_addresses_other(passage: list[Sent], follow: list[Sent]) -> bool:
+    """In a thread, the example is set up on the other person's case or claim ('In your case, let's say …')."""
+    return passage[0].in_comments and any(_ADDRESS.search(x.plain) for x in passage)
+
+
+def ce_thread_contrast(passage: list[Sent], follow: list[Sent]) -> bool:
+    """In a thread, a concrete example with a contrast or negation in it or right after it is argued against something."""
+    return passage[0].in_comments and any(_CONTRAST.search(x.plain) for x in passage + follow[:1])
+
+
 COUNTER_RULES = Ruler("counterexamples", [
     ("ce.refutation-cue", ce_refutation_cue),
     ("ce.names-claim", ce_names_claim),
     ("ce.reply-to-quote", ce_reply),
     ("ce.hard-numbers", ce_hard_numbers),
+    ("ce.addresses-other", ce_addresses_other),
+    ("ce.thread-contrast", ce_thread_contrast),
 ])
 
 _CONTINUE_STOP = _rx(r"^(however|but|so|thus|therefore|hence|in summary|overall|this means|the (point|upshot)|that said|anyway)\b")
@@ -152,7 +170,7 @@ def passage_from(s: Sent) -> list[Sent]:
     return out
 
 
-def following(passage: list[Sent], n: int = 3) -> list[Sent]:
+def following(passage: list[Sent], n: int = 4) -> list[Sent]:
     out, cur = [], passage[-1].next
     while cur is not None and len(out) < n:
         out.append(cur)
@@ -160,6 +178,12 @@ def following(passage: list[Sent], n: int = 3) -> list[Sent]:
     return out
 
 
+WEAK_COUNTER_RULES = {"ce.reply-to-quote", "ce.thread-contrast"}
+
+
 def counter_rules(passage: list[Sent], disabled=frozenset()) -> list[str]:
+    """Counterexample rules that fired; [] unless a strong cue fired or two weak ones did."""
     follow = following(passage)
-    return [r.name for r in COUNTER_RULES.active(disabled) if r.fn(passage, follow)]
+    fired = [r.name for r in COUNTER_RULES.active(disabled) if r.fn(passage, follow)]
+    strong = [f for f in fired if f not in WEAK_COUNTER_RULES]
+    return fired if strong or len(fired) >= 2 else []
