@@ -331,6 +331,8 @@ def _hyphened(word: str) -> str | None:
 def _count_pairs(text: str, enough: int) -> int:
     n = 0
     for line in text.split("\n"):
+        if not _MARKER.search(line):  # no TeX on this line: no pair (and _pairs is costly)
+            continue
         n += sum(1 for _, _, tex, _ in _pairs(line, False) if _MARKER.search(tex))
         if n >= enough:
             break
@@ -646,7 +648,7 @@ def _unglue_start(block: str, vocab: set[str]) -> tuple[str, bool]:
     return block, changed
 
 
-def _vocabulary(texts: list[str]) -> set[str]:
+def vocabulary(texts: list[str]) -> set[str]:
     """Words seen away from block starts (where glued words sit), lower-cased."""
     vocab = set()
     for t in texts:
@@ -666,16 +668,25 @@ def join_split_paragraphs(blocks: list[str], *, context: str = "") -> list[str]:
     split where a common function word (or two known words) makes exactly one safe reading.
     `context` (e.g. the whole post and thread) adds to the vocabulary used to recognise words;
     without it only the blocks themselves and a built-in list of common words are used."""
-    vocab = _vocabulary(blocks + context.split("\n"))
+    vocab = vocabulary(blocks + context.split("\n"))
     out: list[str] = []
     for block in blocks:
-        if out and _joinable(out[-1], block, vocab):
-            fixed, _ = _unglue_start(block.lstrip(), vocab)
-            sep = "" if out[-1].rstrip()[-1:] in "([" else " "
-            out[-1] = out[-1].rstrip() + sep + fixed
+        joined = join_pair(out[-1], block, vocab) if out else None
+        if joined is not None:
+            out[-1] = joined
         else:
             out.append(block)
     return out
+
+
+def join_pair(a: str, b: str, vocab: set[str]) -> str | None:
+    """`a` and `b` as one paragraph if `b` continues `a` (see join_split_paragraphs), else None.
+    For callers that keep their own block objects; `vocab` comes from vocabulary()."""
+    if not _joinable(a, b, vocab):
+        return None
+    fixed, _ = _unglue_start(b.lstrip(), vocab)
+    sep = "" if a.rstrip()[-1:] in "([" else " "
+    return a.rstrip() + sep + fixed
 
 
 def _joinable(a: str, b: str, vocab: set[str]) -> bool:

@@ -44,8 +44,9 @@ def segment(files: list[SourceFile]) -> tuple[Corpus, list[Problem]]:
 
 
 def make_post(raw: RawPost, files: list[str], sources: dict[str, SourceFile]) -> Post:
-    blocks = clean_blocks(raw.blocks)
-    thread_blocks = clean_blocks(raw.thread)
+    context = "\n".join(b.text for b in raw.blocks + raw.thread)
+    blocks = clean_blocks(raw.blocks, context)
+    thread_blocks = clean_blocks(raw.thread, context)
     for k, b in enumerate(blocks, 1):
         b.id = f"p{k}"
     post = Post(title=raw.title, blocks=blocks, files=files)
@@ -56,11 +57,15 @@ def make_post(raw: RawPost, files: list[str], sources: dict[str, SourceFile]) ->
     return post
 
 
-def clean_blocks(blocks: list[Block]) -> list[Block]:
-    """Collapse doubled glyph+TeX math, rejoin paragraphs that a lost emphasis split in two."""
+def clean_blocks(blocks: list[Block], context: str = "") -> list[Block]:
+    """Collapse doubled glyph+TeX math, rejoin paragraphs that a lost emphasis split in two.
+
+    `context` (the post and thread text) teaches the joiner the words of this post, so that a
+    glued word at a paragraph seam ("explaingeneralisation") can be split."""
     if not blocks:
         return []
     doubled = mathtext.has_doubled_math("\n".join(b.text for b in blocks))
+    vocab = mathtext.vocabulary([b.text for b in blocks] + context.split("\n"))
     out: list[Block] = []
     for b in blocks:
         if b.kind != "code":
@@ -69,8 +74,9 @@ def clean_blocks(blocks: list[Block]) -> list[Block]:
             b.text = mathtext.collapse_doubled_math(b.text, doubled=True)
             if b.text.startswith("$$") and b.text.endswith("$$"):
                 b.kind = "math"
-        if out and joinable(out[-1], b):
-            out[-1].text = mathtext.join_split_paragraphs([out[-1].text, b.text])[0]
+        joined = join(out[-1], b, vocab) if out else None
+        if joined is not None:
+            out[-1].text = joined
             continue
         out.append(b)
     return out
@@ -84,10 +90,10 @@ def tidy_emphasis(text: str) -> str:
     return _EMPHASIS_SPACE.sub(lambda m: f"{m.group(1)}{m.group(2)}{m.group(1)} ", text)
 
 
-def joinable(a: Block, b: Block) -> bool:
+def join(a: Block, b: Block, vocab: set[str]) -> str | None:
     if a.kind not in ("paragraph", "list_item") or b.kind != "paragraph":
-        return False
-    return len(mathtext.join_split_paragraphs([a.text, b.text])) == 1
+        return None
+    return mathtext.join_pair(a.text, b.text, vocab)
 
 
 def apply_facts(post: Post, files: list[str], sources: dict[str, SourceFile]) -> None:
