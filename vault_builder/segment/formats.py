@@ -33,6 +33,7 @@ PINGBACK = re.compile(r"\bby \d{1,2} \w{3} \d{4} \d{1,2}:\d\d UTC; \d+ points?\)
 IMAGE_LINE = re.compile(r"(\.(png|jpe?g|gif|svg|webp)$)|(\|\d{2,4}$)|(^\d{2,4} [A-Z])", re.I)
 SIGN_OFF = re.compile(r"^(Cheers|Best|Thanks|Regards|Best wishes|Love|Yours|Sincerely),? \S+$")
 REFERENCE_LINE = re.compile(r"^\[\d+\]:\s")
+GLUED_IMAGE = re.compile(r"^(.{1,80}?\.(?:png|jpe?g|gif|svg|webp))(\S.*)$", re.I)
 TITLE_END = re.compile(r"[.,;:!]\d{0,2}$")  # "...the function.1" ends a sentence + footnote mark
 
 
@@ -239,6 +240,10 @@ def text_blocks(text: str, file: str, line_offset: int = 0) -> list[Block]:
             out.append(block("code", "\n".join(r.rstrip() for r in rows), file, line))
             continue
         for offset, row in enumerate(rows):
+            image = GLUED_IMAGE.match(row.strip())
+            if image:  # "Pasted image 2023.pngThe Laplace ..." : an image and its caption
+                out.append(block("image", image.group(1), file, line + offset))
+                row = image.group(2)
             out.extend(classify_line(row, file, line + offset, out))
     return mark_footnotes(out)
 

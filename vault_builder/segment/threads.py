@@ -19,7 +19,7 @@ _QUOTE_MARKS = "\"'“”‘’«»"
 def normalise(text: str) -> str:
     """Compare paragraphs by their words only (math dropped, quotes and spacing ignored)."""
     text = re.sub(r"\$\$?[^$]*\$\$?", " ", text)
-    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+    return " ".join(re.findall(r"[a-z0-9]{2,}", text.lower()))  # 1-char tokens are flattened math
 
 
 def build_thread(blocks: list[Block], post_blocks: list[Block], participants: list[str],
