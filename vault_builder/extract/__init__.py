@@ -83,9 +83,15 @@ def _make_item(kind: str, post: Post, sents: list[Sent], rules: list[str]) -> It
                 comment=s.comment.id if s.comment else None, note="")
 
 
+_ANAPHORIC_DEF = re.compile(r"^(we call (these|this|such|them|it)|(this|these|such \w+|it|they) (is|are) (called|known as|termed|referred to as))\b", re.I)
+
+
 def _definition_passage(s: Sent) -> list[Sent]:
-    """A definition sentence plus a following gloss sentence ('Roughly, this measures …')."""
+    """A definition sentence plus a following gloss sentence ('Roughly, this measures …'); a definition
+    that names what the previous sentence described ('We call these changes …') includes that sentence."""
     out = [s]
+    if s.prev is not None and s.prev.block is s.block and _ANAPHORIC_DEF.search(s.plain.strip()):
+        out.insert(0, s.prev)
     nxt = s.next
     if nxt is not None and nxt.block is s.block and re.match(
             r"^(roughly|more precisely|more formally|formally|intuitively|in other words|that is|i\.e\.|this (measures|means|is)|it (measures|is))\b",
@@ -120,6 +126,8 @@ def _unit(state: _State, post: Post, sents: list[Sent], unit: str) -> None:
             c_rules.append("claim.disputed")
         if term and (set(d_rules) - WEAK_DEFINITION_RULES or score < C.KEY_THRESHOLD):
             passage = _definition_passage(s)
+            if passage[0] is not s and any(c.sents[-1] is passage[0] for c in state.cands[-1:]):
+                passage = passage[1:]
             item = _make_item("definition", post, passage, d_rules)
             item.term = term
             state.cands.append(_Cand(item, passage, unit=unit, order=state.order))
@@ -139,6 +147,10 @@ def _unit(state: _State, post: Post, sents: list[Sent], unit: str) -> None:
 
 # ---------------------------------------------------------------- against
 
+import os
+PROXIMITY = float(os.environ.get("VB_PROX", 3.0))
+
+
 def _pool_for(c: _Cand, pool: list[_Cand]) -> list[_Cand]:
     s = c.sents[0]
     return [k for k in pool if k.item.post == c.item.post and k.order < c.order and k.item.block != c.item.block
@@ -155,6 +167,18 @@ def against_quoted(c: _Cand, pool: list[_Cand]) -> _Cand | None:
     return best if best is not None and best.item.block == s.quoted else None
 
 
+_POST_REF = re.compile(r"\b(?:in|from|of|by) (?:the|this|your|jesse'?s|the author'?s) (?:post|op|article|essay)\b|\bthe post'?s\b|\bthe op\b", re.I)
+
+
+def against_post_reference(c: _Cand, pool: list[_Cand]) -> _Cand | None:
+    """A counterexample in a thread that says it tests what is 'in the post' targets the most similar
+    claim of the post body."""
+    s = c.sents[0]
+    if not s.in_comments or not any(_POST_REF.search(x.plain) for x in c.sents):
+        return None
+    return _most_similar(c, [k for k in _pool_for(c, pool) if not k.item.in_comments])
+
+
 def against_similar(c: _Cand, pool: list[_Cand]) -> _Cand | None:
     """… else the earlier claim (outside the counterexample's own paragraph) most similar in words and
     concepts to the counterexample and the sentences after it: in a post, claims of the post; in a
@@ -166,6 +190,9 @@ def _most_similar(c: _Cand, pool: list[_Cand]) -> _Cand | None:
     if not pool:
         return None
     ctx = E.following(c.sents, 3)
+    first = c.sents[0]
+    before = [x for x in (first.prev, first.prev.prev if first.prev else None) if x is not None and x.block is first.block]
+    ctx = before + ctx
     words = _stems(" ".join(x.text for x in c.sents + ctx))
     concepts = {x for s in c.sents + ctx for x in s.concepts}
     s = c.sents[0]
@@ -177,7 +204,7 @@ def _most_similar(c: _Cand, pool: list[_Cand]) -> _Cand | None:
         sim = len(words & kw) / (len(kw) ** 0.5 * max(len(words), 1) ** 0.5)
         sim += 0.05 * len(concepts & set(k.sents[0].concepts))
         dist = max(c.order - k.order, 1)
-        val = (sim + 0.05) * (1.0 + 3.0 / dist) * (1.0 if k.kept else 0.8) + 0.01 * k.score
+        val = (sim + 0.05) * (1.0 + PROXIMITY / dist) * (1.0 if k.kept else 0.8) + 0.01 * k.score
         if s.quoted and s.after_quote <= 2 and k.item.block == s.quoted:
             val *= 1.5
         if val > best_score:
@@ -187,6 +214,7 @@ def _most_similar(c: _Cand, pool: list[_Cand]) -> _Cand | None:
 
 AGAINST_RULES = Ruler("against", [
     ("against.quoted-claim", against_quoted),
+    ("against.post-reference", against_post_reference),
     ("against.similar-claim", against_similar),
 ])
 

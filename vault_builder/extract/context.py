@@ -7,7 +7,7 @@ from functools import cached_property
 
 from ..models import Block, Comment, Post
 from . import sentences as sentsplit
-from .glossary import ConceptIndex
+from .glossary import ConceptIndex, _fold
 
 SKIP_KINDS = {"code", "image", "math", "heading"}
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
@@ -39,6 +39,8 @@ class Sent:
     after_quote: int = -1
     """Blocks since that quote block (0 = the block right after it); -1 if none."""
     concepts: list[str] = field(default_factory=list)
+    surfaces: list[str] = field(default_factory=list)
+    """The concept mentions as worded in the sentence (lower case)."""
     prev: "Sent | None" = None
     next: "Sent | None" = None
     last_block: bool = False
@@ -118,10 +120,16 @@ def block_sents(blocks: list[Block], post: Post, index: ConceptIndex, *, in_comm
         spans = sentsplit.split(b.text)
         for k, (a, e) in enumerate(spans):
             text = b.text[a:e]
+            mentions = index.spans(text)
+            folded = _fold(text).lower()
+            names = []
+            for _, _, n in mentions:
+                if n not in names:
+                    names.append(n)
             s = Sent(text=text, post=post, block=b, start=a, end=e, sidx=k, nsent=len(spans), bidx=bidx,
                      section=section, section_para=section_para, in_comments=in_comments, comment=comment,
                      quoted=quoted, quoted_text=quoted_text, after_quote=since_quote if quoted else -1,
-                     concepts=index.find(text), last_block=(bidx == nblocks - 1), nblocks=nblocks)
+                     concepts=names, surfaces=[folded[x:y] for x, y, _ in mentions], last_block=(bidx == nblocks - 1), nblocks=nblocks)
             out.append(s)
         section_para += 1
         if quoted:

@@ -73,7 +73,7 @@ _REFERS = _rx(r"^" + _ART + r"(.+?)\s+(?:refers? to|means|stands for|denotes|is 
 _BY_MEAN = _rx(r"\b(?:by|with)\s+(?:the term\s+)?" + r"(.+?),?\s+(?:i|we)\s+mean\b|\bwhat (?:i|we) mean by\s+(.+?)\s+is\b")
 _ACRONYM = re.compile(r"((?:[A-Z][a-z]+[ -]){1,5}[A-Z][a-z]+|(?:[a-z]+[ -]){1,4}[a-z]+)\s+\(([A-Z]{2,6})\)")
 _WHERE_IS = _rx(r"\bwhere,?\s+(\$[^$]+\$|[^\s,]{1,12}|the [\w\- ]{3,40}?)\s+(?:is|are)\s+(?:the|a|an|just)\s+(.+)")
-_SENSE = _rx(r"(\S+(?:\s\S+)?)\s*,?\s+in the sense that\b")
+_SENSE = _rx(r"(\S+(?:\s\S+)?)\s*[,(]?\s*in the sense that\b")
 _IDEA_OF = _rx(r"\bthe (?:idea|notion|concept|definition) of\s+(?:a|an|the)?\s*(.+?)\s+is\b")
 _TYPE_OF = _rx(r"^" + _ART + r"(.+?)\s+(?:is|are)\s+(?:a|an|the)\s+(?:\w+\s+)?(?:specific\s+|particular\s+|special\s+)?(?:type|kind|form|class|sort|measure|notion|formali[sz]ation|quantification|generali[sz]ation)\s+of\b")
 _THIS_IS_QUOTED = _rx(r"\(?\s*(?:this|which|that) is (?:called |known as )?" + _QUOTED)
@@ -101,10 +101,17 @@ def def_we_call(s: Sent) -> str | None:
     return clean_term(m.group(1)) if m else None
 
 
+_DEFINITION_OF_Q = _rx(r"\bdefinitions? of\s+(?:its |the |a |an )?" + _QUOTED)
+_DEFINITION_OF_IS = _rx(r"\b(?:good |standard |usual |formal |precise )definitions? of\s+(?:its |the |a |an )?([\w\- ]{3,40}?)\s+(?:is|are|will be|would be)\b")
+
+
 def def_definition_of(s: Sent) -> str | None:
-    """'the definition of X' / 'Under the definition of a Hamiltonian' -> X."""
+    """'Under the definition of a Hamiltonian', 'the *definition* of "X"', 'a good definition of X is' -> X."""
     m = _DEFINITION_OF.search(s.plain.strip())
-    return clean_term(_cut_np(m.group(1), 4)) if m else None
+    if m:
+        return clean_term(_cut_np(m.group(1), 4))
+    m = _DEFINITION_OF_Q.search(s.text.replace("*", "")) or _DEFINITION_OF_IS.search(s.plain)
+    return clean_term(m.group(1)) if m else None
 
 
 def def_defined_as(s: Sent) -> str | None:
@@ -148,7 +155,10 @@ def def_refers_to(s: Sent) -> str | None:
             and not re.search(r"\bmeans that\b", s.plain[m.end() - 6:m.end() + 6], re.I):
         return clean_term(m.group(1))
     m = _BY_MEAN.search(s.plain)
-    return clean_term(m.group(1) or m.group(2)) if m else None
+    if m:
+        return clean_term(m.group(1) or m.group(2))
+    m = re.search(r"\brefer(?:s|ring)? to (?:the |a |an )?[“\"]([^”\"]{3,40})[”\"].*\bmean", s.plain, re.I)
+    return clean_term(m.group(1)) if m else None
 
 
 def def_acronym(s: Sent) -> str | None:
@@ -191,15 +201,7 @@ def def_where_is(s: Sent) -> str | None:
 
 def _concept_words(s: Sent) -> list[str]:
     """Surface forms of the concepts the sentence mentions (for matching noun phrases)."""
-    from .glossary import _fold  # local: avoid a cycle at import
-    low = _fold(s.plain).lower()
-    out = []
-    for c in s.concepts:
-        head = c.lower().split()[0][:6]
-        i = low.find(head)
-        if i >= 0:
-            out.append(low[i:i + len(c) + 4].split(",")[0].strip())
-    return out
+    return list(s.surfaces)
 
 
 def def_in_the_sense(s: Sent) -> str | None:
@@ -216,7 +218,8 @@ def def_in_the_sense(s: Sent) -> str | None:
         return None
     term = words[-1]
     marked = bool(re.search(r"[*_\"“”]", s.text[max(0, s.text.find(term) - 2): s.text.find(term) + len(term) + 2]))
-    if marked or any(term.lower()[:6] in c.lower() for c in s.concepts):
+    adjective = re.search(r"(al|ed|ic|ive|ble|ised|ized|ant|ent|ous)$", term.lower()) and term.lower() not in {"used", "applied", "stated", "said"}
+    if marked or adjective or any(term.lower()[:6] in c.lower() for c in s.concepts):
         return clean_term(term)
     return None
 
@@ -298,7 +301,7 @@ def def_concept_copula(s: Sent) -> str | None:
 
 _GLOSS_HEAD = r"(?:places|points|cases|regions|things|the set|a set|sets|a kind|a type|a measure|a way|the number|number|directions|i\.e\.|that is|meaning|where|in which|which (?:is|are) (?:just |simply )?(?:a|an|the))\b"
 _APPOS = re.compile(r"(?:,|\(|—|–)\s*" + _GLOSS_HEAD, re.I)
-_QUOTED_AS = _rx(r"\bas (?:being )?(?:a |an |the )?[“\"*]([^”\"*]{3,40})[”\"*]")
+_QUOTED_AS = _rx(r"\bas (?:being |having )?(?:a |an |the )?(?:\w+ )?[“\"*]([^”\"*]{3,40})[”\"*]")
 _NAME_FOR = _rx(_QUOTED + r"\s+(?:is|are)\s+(?:just\s+)?(?:another\s+|a\s+|the\s+)?(?:one of\s+.{0,30}?)?(?:name|word|term|label)s?\s+for\b")
 _IN_THAT = re.compile(r"[“\"*_]([^”\"*_]{3,40})[”\"*_]\s+in that\b")
 _LABEL = re.compile(r"^([A-Z][\w\-]*(?: [\w\-]+){0,3}):\s+(?:like|a|an|the|when|where|if|any|some)\b")
@@ -329,9 +332,12 @@ def def_quoted_as(s: Sent) -> str | None:
     return clean_term(m.group(1)) if m else None
 
 
+_THE_NAME = _rx(_QUOTED + r"\s+(?:is\s+)?the (?:preferred |usual |standard |common |technical )?(?:name|term|word)\b")
+
+
 def def_name_for(s: Sent) -> str | None:
-    """'"log likelihood ratio" is just another name for …' -> the quoted name."""
-    m = _NAME_FOR.search(s.text)
+    """'"log likelihood ratio" is just another name for …', '("partition function" the preferred name)' -> the quoted name."""
+    m = _NAME_FOR.search(s.text) or _THE_NAME.search(s.text)
     return clean_term(m.group(1)) if m else None
 
 
@@ -353,8 +359,10 @@ def def_abbr_expansion(s: Sent) -> str | None:
     """'FLOP/s (floating point operations per second)' -> the abbreviation."""
     for m in _ABBR_EXPANSION.finditer(s.plain):
         letters = re.sub(r"[^A-Z]", "", m.group(1))
-        initials = "".join(w[0] for w in m.group(2).split()).upper()
-        if len(letters) >= 2 and initials.startswith(letters[:3]):
+        words = m.group(2).split()
+        initials = "".join(w[0] for w in words).upper()
+        if len(letters) >= 2 and (initials.startswith(letters[:3]) or
+                                  (len(words) >= 2 and words[0][0].upper() == letters[0] and words[0][:2].upper() == letters[:2])):
             return clean_term(m.group(1))
     return None
 
@@ -362,14 +370,60 @@ def def_abbr_expansion(s: Sent) -> str | None:
 def def_colon_gloss(s: Sent) -> str | None:
     """'… the internal symmetries of NNs: continuous variations of …' -> the concept before the colon."""
     m = _COLON_GLOSS.search(s.plain.strip())
-    if not m or m.group(2) in {"we", "it", "i", "you", "they", "this", "that", "there"}:
+    if not m:
         return None
+    if m.group(2) in {"we", "it", "i", "you", "they", "this", "that", "there"}:
+        last2 = " ".join(m.group(1).split()[-2:]).lower()
+        if not any(c and c in last2 for c in _concept_words(s)):
+            return None
     tail = " ".join(m.group(1).split()[-5:]).lower()
     for c in _concept_words(s):
         if c and c.split()[0] in tail:
             np = tail[tail.find(c.split()[0]):]
             return clean_term(_cut_np(np, 4))
     return None
+
+
+_THERE_BE = _rx(r"^(?:(?:finally|also|next|moreover|in [\w\- ]{3,30}),?\s+)?there (?:can be|are|is|exist|exists|may be)\s+(?:also\s+|additional\s+|other\s+|so-called\s+)?([\w\-]+(?: [\w\-]+){0,2}?)\s*,?\s+(?:where|that are|which are|in which|such that)\b")
+_PAREN_QUOTED = re.compile(r"\(\s*[“\"]([^”\"]{3,40})[”\"]\s+in\s+[a-z][\w ]{2,40}\)")
+_MEASURES = _rx(r"^(?:so,?\s+|roughly,?\s+|intuitively,?\s+|essentially,?\s+)?(?:the\s+)?([\w\- ]{2,40}?)\s+(?:measures|quantifies|tells us|captures|counts)\b")
+_WRITTEN_AS = _rx(r"^(?:it is true that\s+|recall that\s+|note that\s+)?(?:the\s+)?([\w\- ]{2,40}?)\s+(?:can be written as|can be expressed as|is given by|is computed as)\b")
+_NAMED_SYMBOL = _rx(r"\bthe ([a-z][a-z\- ]{3,40}?),\s*\$?[A-Za-z][\w{}^\\]*(?:\([^)]*\))?\s*\$?\s*(?::=|=)")
+
+
+def def_there_be(s: Sent) -> str | None:
+    """'Finally, there can be redundancies, where …' -> the noun phrase introduced and glossed."""
+    m = _THERE_BE.search(s.plain.strip())
+    return clean_term(m.group(1)) if m else None
+
+
+def def_paren_quoted(s: Sent) -> str | None:
+    """'(“universality” in statistical physics)' -> the quoted technical name for what was described."""
+    m = _PAREN_QUOTED.search(s.text)
+    return clean_term(m.group(1)) if m else None
+
+
+def _concept_subject(s: Sent, subj: str) -> bool:
+    low = subj.lower()
+    return len(subj.split()) <= 5 and any(c and c.split()[0] in low for c in _concept_words(s))
+
+
+def def_measures(s: Sent) -> str | None:
+    """A concept as subject of 'measures / quantifies / tells us' ('So the RLCT tells us …')."""
+    m = _MEASURES.search(s.plain.strip())
+    return clean_term(m.group(1)) if m and _concept_subject(s, m.group(1)) else None
+
+
+def def_written_as(s: Sent) -> str | None:
+    """A concept 'can be written as / is given by' a formula."""
+    m = _WRITTEN_AS.search(s.plain.strip())
+    return clean_term(m.group(1)) if m and _concept_subject(s, m.group(1)) else None
+
+
+def def_named_symbol(s: Sent) -> str | None:
+    """'… like the expected generalization loss, G_n = …' -> the named quantity."""
+    m = _NAMED_SYMBOL.search(s.text)
+    return clean_term(m.group(1)) if m else None
 
 
 DEFINITION_RULES = Ruler("definitions", [
@@ -395,6 +449,11 @@ DEFINITION_RULES = Ruler("definitions", [
     ("def.label", def_label),
     ("def.abbr-expansion", def_abbr_expansion),
     ("def.appositive", def_appositive),
+    ("def.there-be", def_there_be),
+    ("def.paren-quoted", def_paren_quoted),
+    ("def.measures", def_measures),
+    ("def.written-as", def_written_as),
+    ("def.named-symbol", def_named_symbol),
     ("def.colon-gloss", def_colon_gloss),
     ("def.emphasis-gloss", def_emphasis_gloss),
     ("def.that-is", def_that_is),

@@ -208,23 +208,26 @@ class ConceptIndex:
                 return self._ci_map[cand]
         return None
 
-    def find(self, text: str) -> list[str]:
-        """Concept names mentioned in `text`, in order of first mention, no repeats."""
+    def spans(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, concept name) of every mention in `text` (offsets into the NFKC-folded text)."""
         t = _fold(text)
         low = t.lower().replace("-", " ")
-        hits: list[tuple[int, str]] = []
+        hits: list[tuple[int, int, str]] = []
         if self._ci is not None:
             for m in self._ci.finditer(low):
                 key = m.group(1)
                 name = self._ci_map.get(key) or self._ci_map.get(key[:-1]) or self._ci_map.get(key[:-2])
                 if name:
-                    hits.append((m.start(), name))
-            # also match hyphenated forms against the unhyphenated text
+                    hits.append((m.start(), m.end(), name))
         if self._cs is not None:
             for m in self._cs.finditer(t):
-                hits.append((m.start(), self._cs_map[m.group(1)]))
+                hits.append((m.start(), m.end(), self._cs_map[m.group(1)]))
+        return sorted(hits)
+
+    def find(self, text: str) -> list[str]:
+        """Concept names mentioned in `text`, in order of first mention, no repeats."""
         out: list[str] = []
-        for _, name in sorted(hits):
+        for _, _, name in self.spans(text):
             if name not in out:
                 out.append(name)
         return out
