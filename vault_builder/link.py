@@ -68,8 +68,9 @@ def link(corpus: Corpus, items: list[Item], concepts: list[Concept]) -> nx.Multi
     add_items(g, corpus, post_nodes, items, concepts, names)
     add_replies(g, corpus, post_nodes, items)
     add_prerequisites(g, items)
+    argued = {g.nodes[f"item:{i.id}"]["post"] for i in items if i.type in ("claim", "counterexample")}
     for post, pnode in zip(corpus.posts, post_nodes):
-        if post.thread and any(g.nodes[u]["type"] in ("claim", "counterexample") for u in items_of(g, pnode)):
+        if post.thread and pnode in argued:
             name = names.claim("Maps", f"Debate map — {post.title}")
             g.graph["debate_maps"][pnode] = f"Maps/{name}.canvas"
     analyses.annotate(g)
@@ -262,10 +263,6 @@ def add_prerequisites(g: nx.MultiDiGraph, items: list[Item]) -> None:
                     g.add_edge(other, term, type="prerequisite")
 
 
-def items_of(g: nx.MultiDiGraph, pnode: str) -> list[str]:
-    return sorted(n for n, d in g.nodes(data=True) if d.get("post") == pnode and n.startswith("item:"))
-
-
 # -- short titles for item notes ------------------------------------------------------------------
 
 LEAD_INS = re.compile(
@@ -282,7 +279,7 @@ _FUNCTION_WORDS = (
     "that|which|who|whom|whose|where|when|if|because|since|while|whereas|although|though|unless|the|a|an|of|to|"
     "and|or|but|nor|with|without|for|in|on|at|by|as|via|about|than|into|onto|from|between|over|under|within|"
     "is|are|was|were|be|been|being|this|these|those|its|their|our|your|my|his|her|not|very|more|most|less|so|such|"
-    "can|will|would|should|could|may|might|must|shall|do|does|did|there|it|we|they|you|i|he|she|some|any|all|each|"
+    "can|will|would|should|could|may|might|must|shall|do|does|did|there|we|they|you|i|he|she|some|any|all|each|"
     "every|no|much|many|how|what|why|then|even|just|only|also|really|actually|typically|usually|often|generally|"
     "roughly|quite|rather|still|make|makes|making|say|says|saying|believe|believes|believing|think|thinks|mean|"
     "means|show|shows|suggest|suggests|claim|claims|argue|argues|imply|implies|expect|expects|know|see|find|get|"
@@ -308,7 +305,7 @@ def short_title(item: Item, concept_names: dict[str, str] | None = None, limit: 
         term = term[:1].upper() + term[1:]
         room = max(24, 78 - len(term) - 3)
         return f"{term} — {tidy_end(clause_cut(item.post, room)) if len(item.post) > room else item.post}"
-    text = _MATH.sub(" ", item.text)
+    text = _MATH.sub(lambda m: tex_words(m.group()), item.text)
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # [label](url) -> label
     text = re.sub(r"[*_`>\[\]]", "", text)
     text = re.sub(r"\s+", " ", text).strip()
@@ -328,6 +325,26 @@ def short_title(item: Item, concept_names: dict[str, str] | None = None, limit: 
     text = tidy_end(text)
     text = text[:1].upper() + text[1:]
     return text if len(re.findall(r"\w", text)) >= 3 else f"{item.type.title()} in {item.post}"
+
+
+_GREEK = {"alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "varepsilon": "ε", "eta": "η",
+          "theta": "θ", "kappa": "κ", "lambda": "λ", "mu": "μ", "nu": "ν", "xi": "ξ", "pi": "π", "rho": "ρ",
+          "sigma": "σ", "tau": "τ", "phi": "φ", "varphi": "φ", "chi": "χ", "psi": "ψ", "omega": "ω",
+          "Theta": "Θ", "Lambda": "Λ", "Phi": "Φ", "Omega": "Ω", "Sigma": "Σ", "Delta": "Δ", "infty": "∞",
+          "to": "→", "approx": "≈", "leq": "≤", "geq": "≥", "neq": "≠", "sim": "~", "cdot": "·", "times": "×"}
+
+
+def tex_words(math: str, limit: int = 16) -> str:
+    """Short inline math as plain words for a title ($\\lambda \\log n$ -> "λ log n"); longer or
+    display math is dropped (a title is no place for a formula)."""
+    tex = math.strip("$").strip()
+    if math.startswith("$$"):
+        return " "
+    tex = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}", r"\1/\2", tex)
+    tex = re.sub(r"\\([A-Za-z]+)", lambda m: _GREEK.get(m.group(1), m.group(1)), tex)
+    tex = re.sub(r"[{}\\^_]", "", tex)
+    tex = " ".join(tex.split())
+    return f" {tex} " if tex and len(tex) <= limit else " "
 
 
 def tidy_end(text: str) -> str:

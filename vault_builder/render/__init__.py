@@ -20,6 +20,7 @@ import networkx as nx
 
 from .. import obsidian
 from ..models import Concept, Corpus, Item, Post
+from ..paths import is_valid_block_id
 from ..writer import USER_MARKER
 from .markdown import front_matter, note_link, quote_callout, quoted_link, stem
 
@@ -63,10 +64,20 @@ class Ctx:
     by_id: dict = field(default_factory=dict)
     posts: dict = field(default_factory=dict)
     """post node -> Post."""
+    item_rank: dict = field(default_factory=dict)
+    """item node -> (post index, extraction order): the order items are listed in."""
+    by_post: dict = field(default_factory=dict)
+    """post node -> its items (post body and thread), in extraction order."""
 
     def __post_init__(self) -> None:
         self.by_id = {i.id: i for i in self.items}
         self.posts = dict(zip(self.g.graph["posts"], self.corpus.posts))
+        index = {p: n for n, p in enumerate(self.g.graph["posts"])}
+        self.item_rank = {f"item:{i.id}": (index.get(self.g.nodes[f"item:{i.id}"]["post"], len(index)), n)
+                          for n, i in enumerate(self.items)}
+        self.by_post = {p: [] for p in self.g.graph["posts"]}
+        for i in self.items:
+            self.by_post.setdefault(self.g.nodes[f"item:{i.id}"]["post"], []).append(i)
 
     def node(self, key: str) -> dict:
         return self.g.nodes[key]
@@ -89,11 +100,25 @@ class Ctx:
         return self.posts[pnode], pnode
 
     def source(self, item: Item) -> str:
-        """Link to the exact block an item was taken from: [[Post#^p12|Post ¶12]]."""
+        """Link to the exact block an item was taken from: [[Post#^p12|Post, ¶12]] (or the
+        thread's block for comment items); without the anchor if the block is not in the note."""
         post, pnode = self.item_post(item)
-        if item.in_comments and item.comment:
-            return self.link("thread:" + pnode[5:], "^" + item.block, f"{post.title}, comment {item.comment[1:]}")
-        return self.link(pnode, "^" + item.block, f"{post.title}, ¶{item.block.lstrip('p')}")
+        tnode = "thread:" + pnode[5:]
+        in_thread = item.in_comments and tnode in self.g
+        found = post.block(item.block)
+        anchor = "^" + item.block if found is not None and is_valid_block_id(item.block) else None
+        if in_thread:
+            where = f"comment {item.comment[1:]}" if item.comment else "comments"
+            return self.link(tnode, anchor, f"{post.title}, {where}")
+        return self.link(pnode, anchor, f"{post.title}, ¶{item.block.lstrip('p')}" if anchor else post.title)
+
+    def where(self, item: Item) -> str:
+        """"[[Post]]" or "[[Thread#Comment 3|comment 3]] on [[Post]]"."""
+        _, pnode = self.item_post(item)
+        tnode = "thread:" + pnode[5:]
+        if item.in_comments and item.comment and tnode in self.g:
+            return self.link(tnode, f"Comment {item.comment[1:]}", f"comment {item.comment[1:]}") + " on " + self.link(pnode)
+        return self.link(pnode)
 
     def quote(self, item: Item) -> str:
         return quote_callout(item.text, self.source(item))

@@ -85,10 +85,5 @@ def render_concept(ctx: Ctx, node: str, prev: str | None, nxt: str | None) -> st
 
 
 def item_order(ctx: Ctx):
-    posts = ctx.g.graph["posts"]
-    order = {f"item:{i.id}": n for n, i in enumerate(ctx.items)}
-
-    def key(inode: str):
-        data = ctx.node(inode)
-        return (posts.index(data["post"]) if data["post"] in posts else len(posts), order.get(inode, 0))
-    return key
+    """Sort key for item nodes: post order, then extraction order."""
+    return ctx.item_rank.__getitem__

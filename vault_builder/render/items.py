@@ -63,9 +63,7 @@ def provenance(ctx: Ctx, item: Item) -> dict:
 
 def render_item(ctx: Ctx, item: Item) -> str:
     node = f"item:{item.id}"
-    post, pnode = ctx.item_post(item)
-    where = (ctx.link("thread:" + pnode[5:], f"Comment {item.comment[1:]}", f"comment {item.comment[1:]}")
-             + " on " + ctx.link(pnode)) if item.in_comments and item.comment else ctx.link(pnode)
+    where = ctx.where(item)
     replies_in = [(u, d.get("stance")) for u, _, d in ctx.g.in_edges(node, data=True) if d.get("type") == "replies_to"]
     values = {
         "fm": front(ctx, item), "title": ctx.node(node)["label"], "quote": ctx.quote(item),

@@ -85,17 +85,17 @@ def concept_map(ctx: Ctx) -> str:
 
 def argument_nodes(ctx: Ctx, pnode: str) -> tuple[list[str], list[tuple[str, str, str]]]:
     g = ctx.g
-    mine = {n for n, d in g.nodes(data=True) if d.get("post") == pnode and n.startswith("item:")}
-    arcs = []
-    for u, v, d in sorted(g.edges(data=True), key=lambda e: (e[0], e[1], e[2].get("type", ""))):
-        if d.get("type") in ("counterexample_to", "replies_to") and u in mine and v in mine:
-            label = "disputes" if d.get("stance") == "disputes" else EDGE_LABELS[d["type"]]
-            arcs.append((u, v, label))
+    mine = [f"item:{i.id}" for i in ctx.by_post.get(pnode, [])]
+    inside = set(mine)
+    arcs = set()
+    for u in mine:
+        for _, v, d in g.out_edges(u, data=True):
+            if d.get("type") in ("counterexample_to", "replies_to") and v in inside:
+                arcs.add((u, v, "disputes" if d.get("stance") == "disputes" else EDGE_LABELS[d["type"]]))
     members = {n for a in arcs for n in a[:2]}
     if not members:
         members = {n for n in mine if g.nodes[n].get("key") or g.nodes[n]["type"] == "counterexample"}
-    order = {f"item:{i.id}": k for k, i in enumerate(ctx.items)}
-    return sorted(members, key=lambda n: order.get(n, 0)), sorted(set(arcs))
+    return [n for n in mine if n in members], sorted(arcs)
 
 
 def debate_map(ctx: Ctx, pnode: str) -> str:

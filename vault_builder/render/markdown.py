@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from pathlib import PurePosixPath
 
 import yaml
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 from ..models import Block
 from ..paths import wikilink
@@ -24,7 +27,12 @@ def yaml_scalar(value) -> str:
     text = str(value)
     if _DATE.fullmatch(text):
         return text  # a YAML date, which Obsidian shows as a date property
-    if _PLAIN.fullmatch(text) and not text.endswith((" ", ".")) and yaml.safe_load(text) == text:
+    return _string_scalar(text)
+
+
+@lru_cache(maxsize=65536)
+def _string_scalar(text: str) -> str:
+    if _PLAIN.fullmatch(text) and not text.endswith((" ", ".")) and yaml.load(text, Loader=_Loader) == text:
         return text
     return json.dumps(text, ensure_ascii=False)
 

@@ -127,7 +127,7 @@ def render_concept_index(ctx: Ctx) -> str:
 def render_claims(ctx: Ctx) -> str:
     sections = []
     for pnode, post in ctx.posts.items():
-        claims = [i for i in ctx.items if i.type == "claim" and ctx.node(f"item:{i.id}")["post"] == pnode]
+        claims = [i for i in ctx.by_post.get(pnode, []) if i.type == "claim"]
         if not claims:
             continue
         sections.append({
@@ -150,8 +150,7 @@ def claim_row(ctx: Ctx, item) -> dict:
 def render_debates(ctx: Ctx) -> str:
     rows = []
     for pnode in ctx.g.graph["posts"]:
-        for inode in sorted((n for n, d in ctx.g.nodes(data=True) if d.get("disputed") and d.get("post") == pnode),
-                            key=lambda n: [i.id for i in ctx.items].index(n[5:])):
+        for inode in [f"item:{i.id}" for i in ctx.by_post.get(pnode, []) if ctx.node(f"item:{i.id}").get("disputed")]:
             item = ctx.by_id[inode[5:]]
             by = []
             for u in ctx.node(inode)["disputed_by"]:

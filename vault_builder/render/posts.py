@@ -19,7 +19,7 @@ def render(ctx: Ctx) -> dict[str, str]:
 
 
 def aliases_for(note: str, *titles: str | None) -> list[str]:
-    out = [t for t in titles if t and t != stem(note)]
+    out = [t for t in titles if t and t.strip() and t != stem(note)]
     return list(dict.fromkeys(out))
 
 
@@ -30,7 +30,7 @@ def post_concepts(ctx: Ctx, pnode: str) -> list[str]:
 
 
 def post_items(ctx: Ctx, pnode: str) -> list:
-    return [i for i in ctx.items if ctx.node(f"item:{i.id}")["post"] == pnode]
+    return ctx.by_post.get(pnode, [])
 
 
 def render_post(ctx: Ctx, pnode: str, post) -> str:

@@ -1,0 +1,147 @@
+"""The writer: atomic swap, user notes/status/user section kept, settings kept, byte-identical."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from vault_builder import writer
+from vault_builder.pipeline import BuildOptions, build
+from vault_builder.writer import USER_MARKER, write_vault
+
+GOLDEN_CORPUS = Path(__file__).parent / "golden" / "corpus"
+
+NOTE = f"""---
+id: x
+type: claim
+title: X
+tags:
+  - type/claim
+---
+# X
+
+Generated text. ^p1
+
+## Your notes
+
+{USER_MARKER}
+"""
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_rebuild_keeps_user_note_status_and_user_section(tmp_path):
+    """The issue's acceptance test, on a real build of the golden corpus."""
+    out = tmp_path / "out"
+    build(BuildOptions(sources=GOLDEN_CORPUS, out=out, anki=False))
+    vault = out / "vault"
+    claim = next((vault / "Claims").glob("*.md"))
+    (vault / "Inbox").mkdir()
+    (vault / "Inbox" / "My idea.md").write_text("# Mine\n\nLinks to [[Home]].\n", encoding="utf-8")
+    text = claim.read_text(encoding="utf-8")
+    text = text.replace("\ntype: claim\n", "\ntype: claim\nstatus: done\n", 1)
+    text = text.replace(USER_MARKER, USER_MARKER + "\n\nMy thoughts on this claim.\n")
+    claim.write_text(text, encoding="utf-8")
+
+    build(BuildOptions(sources=GOLDEN_CORPUS, out=out, anki=False))
+
+    assert (vault / "Inbox" / "My idea.md").read_text(encoding="utf-8") == "# Mine\n\nLinks to [[Home]].\n"
+    rebuilt = claim.read_text(encoding="utf-8")
+    assert "\nstatus: done\n" in rebuilt.split("---\n", 2)[1]
+    assert rebuilt.split(USER_MARKER)[1] == text.split(USER_MARKER)[1]
+    assert rebuilt.count(USER_MARKER) == 1
+
+
+def test_two_builds_give_identical_bytes_and_a_rebuild_changes_nothing(tmp_path):
+    build(BuildOptions(sources=GOLDEN_CORPUS, out=tmp_path / "a", anki=False))
+    build(BuildOptions(sources=GOLDEN_CORPUS, out=tmp_path / "b", anki=False))
+    first = snapshot(tmp_path / "a" / "vault")
+    assert first == snapshot(tmp_path / "b" / "vault")
+    build(BuildOptions(sources=GOLDEN_CORPUS, out=tmp_path / "a", anki=False))
+    assert snapshot(tmp_path / "a" / "vault") == first
+
+
+def test_status_added_to_note_without_it(tmp_path):
+    vault = tmp_path / "vault"
+    write_vault(vault, {"Claims/X.md": NOTE})
+    (vault / "Claims" / "X.md").write_text(NOTE.replace("title: X\n", "title: X\nstatus: in progress\n"), encoding="utf-8")
+    write_vault(vault, {"Claims/X.md": NOTE.replace("Generated text.", "New text.")})
+    text = (vault / "Claims" / "X.md").read_text(encoding="utf-8")
+    assert "status: in progress" in text and "New text." in text
+
+
+def test_failed_build_leaves_previous_vault_as_it_was(tmp_path):
+    vault = tmp_path / "vault"
+    write_vault(vault, {"Home.md": "# Home\n", "Claims/X.md": NOTE})
+    (vault / "Mine.md").write_text("mine\n", encoding="utf-8")
+    before = snapshot(vault)
+    with pytest.raises(ValueError):
+        write_vault(vault, {"Home.md": "# New\n", "../escape.md": "x"})
+    assert snapshot(vault) == before
+    assert not (tmp_path / "escape.md").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["vault"]  # no staging folder left behind
+
+
+def test_failed_render_never_touches_the_vault(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    build(BuildOptions(sources=GOLDEN_CORPUS, out=out, anki=False))
+    before = snapshot(out / "vault")
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("render failed")
+
+    monkeypatch.setattr("vault_builder.render.render_vault", boom)
+    with pytest.raises(RuntimeError):
+        build(BuildOptions(sources=GOLDEN_CORPUS, out=out, anki=False))
+    assert snapshot(out / "vault") == before
+
+
+def test_user_settings_kept_unless_flag(tmp_path):
+    vault = tmp_path / "vault"
+    (vault / ".obsidian").mkdir(parents=True)
+    (vault / ".obsidian" / "app.json").write_text('{"mine": true}\n')
+    problems = write_vault(vault, {".obsidian/app.json": '{"ours": true}\n', ".obsidian/graph.json": "{}\n"})
+    assert (vault / ".obsidian" / "app.json").read_text() == '{"mine": true}\n'  # the user's own settings
+    assert (vault / ".obsidian" / "graph.json").read_text() == "{}\n"
+    assert [p.code for p in problems] == ["kept-user-settings"]
+    # a settings file we wrote and the user did not change is updated
+    write_vault(vault, {".obsidian/app.json": '{"ours": true}\n', ".obsidian/graph.json": '{"v": 2}\n'})
+    assert (vault / ".obsidian" / "graph.json").read_text() == '{"v": 2}\n'
+    # a settings file the user changed after we wrote it is kept
+    (vault / ".obsidian" / "graph.json").write_text('{"user": 1}\n')
+    write_vault(vault, {".obsidian/app.json": '{"ours": true}\n', ".obsidian/graph.json": '{"v": 3}\n'})
+    assert (vault / ".obsidian" / "graph.json").read_text() == '{"user": 1}\n'
+    write_vault(vault, {".obsidian/app.json": '{"ours": true}\n', ".obsidian/graph.json": '{"v": 3}\n'},
+                overwrite_settings=True)
+    assert (vault / ".obsidian" / "app.json").read_text() == '{"ours": true}\n'
+    assert (vault / ".obsidian" / "graph.json").read_text() == '{"v": 3}\n'
+
+
+def test_stale_generated_notes_go_unless_the_user_edited_them(tmp_path):
+    vault = tmp_path / "vault"
+    write_vault(vault, {"Claims/Old.md": NOTE, "Claims/Edited.md": NOTE, "Home.md": "# Home\n"})
+    (vault / "Claims" / "Edited.md").write_text(NOTE + "\nmy words\n", encoding="utf-8")
+    write_vault(vault, {"Home.md": "# Home\n"})
+    assert not (vault / "Claims" / "Old.md").exists()
+    assert (vault / "Claims" / "Edited.md").read_text(encoding="utf-8").endswith("my words\n")
+
+
+def test_user_folders_and_symlinks_survive(tmp_path):
+    vault = tmp_path / "vault"
+    write_vault(vault, {"Home.md": "# Home\n"})
+    (vault / "Empty folder").mkdir()
+    (vault / "attachments").mkdir()
+    (vault / "attachments" / "plot.png").write_bytes(b"\x89PNG")
+    os.symlink("attachments/plot.png", vault / "link.png")
+    write_vault(vault, {"Home.md": "# Home 2\n"})
+    assert (vault / "Empty folder").is_dir()
+    assert (vault / "attachments" / "plot.png").read_bytes() == b"\x89PNG"
+    assert os.readlink(vault / "link.png") == "attachments/plot.png"
+    assert (vault / "Home.md").read_text() == "# Home 2\n"
+
+
+def test_user_marker_is_an_obsidian_comment():
+    assert writer.USER_MARKER.startswith("%%") and writer.USER_MARKER.endswith("%%")
