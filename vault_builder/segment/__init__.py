@@ -65,7 +65,7 @@ def clean_blocks(blocks: list[Block], context: str = "") -> list[Block]:
     if not blocks:
         return []
     doubled = mathtext.has_doubled_math("\n".join(b.text for b in blocks))
-    vocab = mathtext.vocabulary([b.text for b in blocks] + context.split("\n"))
+    vocab = LazyVocabulary([b.text for b in blocks] + context.split("\n"))
     out: list[Block] = []
     for b in blocks:
         if b.kind != "code":
@@ -90,10 +90,25 @@ def tidy_emphasis(text: str) -> str:
     return _EMPHASIS_SPACE.sub(lambda m: f"{m.group(1)}{m.group(2)}{m.group(1)} ", text)
 
 
-def join(a: Block, b: Block, vocab: set[str]) -> str | None:
-    if a.kind not in ("paragraph", "list_item") or b.kind != "paragraph":
+class LazyVocabulary:
+    """The post's words, collected only if some paragraph pair needs them (most posts have none)."""
+
+    def __init__(self, texts: list[str]):
+        self.texts, self.words = texts, None
+
+    def get(self) -> set[str]:
+        if self.words is None:
+            self.words = mathtext.vocabulary(self.texts)
+        return self.words
+
+
+SENTENCE_END = re.compile(r"[.!?:;)\]\"'”’*]\s*$|\$\$\s*$")
+
+
+def join(a: Block, b: Block, vocab: LazyVocabulary) -> str | None:
+    if a.kind not in ("paragraph", "list_item") or b.kind != "paragraph" or SENTENCE_END.search(a.text):
         return None
-    return mathtext.join_pair(a.text, b.text, vocab)
+    return mathtext.join_pair(a.text, b.text, vocab.get())
 
 
 def apply_facts(post: Post, files: list[str], sources: dict[str, SourceFile]) -> None:

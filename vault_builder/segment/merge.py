@@ -8,6 +8,8 @@ whichever copy has them.
 from __future__ import annotations
 
 import re
+import zlib
+from collections import Counter
 
 from .. import mathtext
 from ..models import Block
@@ -30,8 +32,36 @@ def words(text: str) -> list[str]:
 
 
 def shingles(text: str) -> set[int]:
+    """Word 4-grams as stable 32-bit hashes (Python's hash() changes between runs)."""
     w = words(text)
-    return {hash(tuple(w[i:i + SHINGLE])) for i in range(max(0, len(w) - SHINGLE + 1))}
+    return {zlib.crc32(" ".join(w[i:i + SHINGLE]).encode()) for i in range(max(0, len(w) - SHINGLE + 1))}
+
+
+SAMPLE = 8
+"""Only shingles with hash % SAMPLE == 0 go into the index: a fixed 1-in-8 sample keeps the
+share of common shingles (so twins still meet) at an eighth of the index size."""
+
+
+class ShingleIndex:
+    """Finds posts that share sampled shingles, so twin search is not all-pairs."""
+
+    def __init__(self) -> None:
+        self.postings: dict[int, list[int]] = {}
+        self.sizes: dict[int, int] = {}
+
+    def add(self, key: int, sh: set[int]) -> None:
+        sample = [h for h in sh if h % SAMPLE == 0]
+        self.sizes[key] = len(sample)
+        for h in sample:
+            self.postings.setdefault(h, []).append(key)
+
+    def candidates(self, sh: set[int]) -> list[int]:
+        """Posts sharing a good part of the smaller sample: twins share most of it, posts built
+        from the same stock phrases only a few shingles."""
+        sample = [h for h in sh if h % SAMPLE == 0]
+        counts = Counter(k for h in sample for k in self.postings.get(h, ()))
+        return sorted(k for k, n in counts.items()
+                      if n >= max(2, 0.6 * TWIN_CONTAINMENT * min(len(sample), self.sizes[k])))
 
 
 def body_text(blocks: list[Block]) -> str:
@@ -41,7 +71,8 @@ def body_text(blocks: list[Block]) -> str:
 def containment(a: set[int], b: set[int]) -> float:
     if not a or not b:
         return 0.0
-    return len(a & b) / min(len(a), len(b))
+    small, large = (a, b) if len(a) <= len(b) else (b, a)
+    return len(small & large) / len(small)
 
 
 def cut_threads_by_twins(raws: list[RawPost]) -> None:
@@ -50,11 +81,15 @@ def cut_threads_by_twins(raws: list[RawPost]) -> None:
     A forum dump (post body last) whose body also exists elsewhere: the body is the final run of
     blocks found in the twin. A Markdown post+thread whose body exists as a flat copy: the post is
     the first run of blocks found in the twin."""
+    sets = [shingles(body_text(r.blocks)) for r in raws]
+    index = ShingleIndex()
+    for k, sh in enumerate(sets):
+        index.add(k, sh)
     for raw in raws:
         if not (raw.fmt == "forum" and raw.thread_undecided or raw.fmt == "markdown" and not raw.thread):
             continue
         candidates = raw.thread if raw.fmt == "forum" else raw.blocks
-        twin = best_twin(raw, raws, candidates)
+        twin = best_twin(raw, raws, candidates, index, sets)
         if twin is None:
             continue
         twin_shingles = shingles(body_text(twin.blocks))
@@ -68,14 +103,15 @@ def cut_threads_by_twins(raws: list[RawPost]) -> None:
         raw.thread_undecided = False
 
 
-def best_twin(raw: RawPost, raws: list[RawPost], candidates: list[Block]) -> RawPost | None:
+def best_twin(raw: RawPost, raws: list[RawPost], candidates: list[Block],
+              index: ShingleIndex, sets: list[set[int]]) -> RawPost | None:
     mine = shingles(body_text(candidates))
     best, best_score = None, 0.0
-    for other in raws:
-        if other is raw or other.file == raw.file or not other.blocks:
+    for k in index.candidates(mine):
+        other, theirs = raws[k], sets[k]
+        if other is raw or other.file == raw.file or not theirs:
             continue
-        theirs = shingles(body_text(other.blocks))
-        score = len(mine & theirs) / len(theirs) if theirs else 0.0
+        score = len(mine & theirs) / len(theirs)
         if score > best_score:
             best, best_score = other, score
     return best if best_score >= TWIN_CONTAINMENT else None
@@ -128,10 +164,12 @@ def group_duplicates(raws: list[RawPost]) -> list[list[RawPost]]:
             i = parent[i]
         return i
 
-    for i in range(len(raws)):
-        for j in range(i + 1, len(raws)):
+    index = ShingleIndex()
+    for j, sh in enumerate(sets):
+        for i in index.candidates(sh):  # earlier posts sharing sampled shingles
             if raws[i].file != raws[j].file and containment(sets[i], sets[j]) >= TWIN_CONTAINMENT:
                 parent[find(j)] = find(i)
+        index.add(j, sh)
     groups: dict[int, list[RawPost]] = {}
     for i, raw in enumerate(raws):
         groups.setdefault(find(i), []).append(raw)
