@@ -31,7 +31,9 @@ from .ruler import Ruler
 
 __all__ = ["extract", "stable_id", "load_glossary", "load_overrides", "all_rule_names", "RULERS"]
 
-WEAK_DEFINITION_RULES = {"def.concept-copula", "def.type-of", "def.that-is", "def.in-the-sense"}
+WEAK_DEFINITION_RULES = {"def.concept-copula", "def.type-of", "def.that-is", "def.in-the-sense", "def.appositive", "def.measures"}
+"""Patterns that also fit ordinary theses: they make a definition only when the sentence is no strong claim."""
+WEAK_DEFINITION_YIELDS_AT = 3.5
 MAX_KEY_PER_POST = 15
 MAX_KEY_PER_THREAD = 6
 _STOP = set("the a an and or of to in on for with by is are was were be been it this that these those as at from "
@@ -49,6 +51,7 @@ class _Cand:
     order: int = 0
     kept: bool = True
     """False for a reserve sentence (not selected as a claim)."""
+    sent_scores: list = field(default_factory=list)
     restates: "_Cand | None" = None
     """For a dropped restatement: the claim it restates (counterexamples aimed at it go there)."""
 
@@ -124,7 +127,7 @@ def _unit(state: _State, post: Post, sents: list[Sent], unit: str) -> None:
         if s.block.id in state.quoted_blocks and not veto and "claim.disputed" not in disabled:
             score += 1.5
             c_rules.append("claim.disputed")
-        if term and (set(d_rules) - WEAK_DEFINITION_RULES or score < C.KEY_THRESHOLD):
+        if term and (set(d_rules) - WEAK_DEFINITION_RULES or score < WEAK_DEFINITION_YIELDS_AT):
             passage = _definition_passage(s)
             if passage[0] is not s and any(c.sents[-1] is passage[0] for c in state.cands[-1:]):
                 passage = passage[1:]
@@ -147,8 +150,8 @@ def _unit(state: _State, post: Post, sents: list[Sent], unit: str) -> None:
 
 # ---------------------------------------------------------------- against
 
-import os
-PROXIMITY = float(os.environ.get("VB_PROX", 3.0))
+PROXIMITY = 6.0
+"""How much nearness counts when choosing the claim a counterexample targets."""
 
 
 def _pool_for(c: _Cand, pool: list[_Cand]) -> list[_Cand]:
@@ -288,7 +291,7 @@ def extract(corpus: Corpus, glossary: list[Concept], overrides: dict | None = No
     claims = [c for c in state.cands if c.item.type == "claim"]
     _keys(claims, disabled)
     for c in claims:
-        tax, cues, fired = T.classify(c.sents[0], disabled)
+        tax, cues, fired = T.classify_passage(c.sents, disabled, c.sent_scores)
         c.item.taxonomy, c.item.taxonomy_cues = tax, cues
         c.item.rules += fired
     for r in state.reserve:
@@ -355,8 +358,7 @@ def _restatements(state: _State, disabled: frozenset) -> None:
     is dropped: the vault gets one note per thesis, at its first statement."""
     if "claim.restatement" in disabled:
         return
-    import os
-    thr = float(os.environ.get("VB_RESTATE", RESTATEMENT))
+    thr = RESTATEMENT
     seen: dict[str, list[tuple]] = {}
     keep = []
     for c in state.cands:
@@ -380,11 +382,11 @@ def _quota(state: _State, disabled: frozenset) -> None:
     """Keep, per post body and per thread, the best claims up to claims.QUOTA of its sentences."""
     if "claim.quota" in disabled:
         return
+    drop = set()
     groups: dict[tuple, list[_Cand]] = {}
     for c in state.cands:
-        if c.item.type == "claim":
+        if c.item.type == "claim" and id(c) not in drop:
             groups.setdefault((c.item.post, c.item.in_comments), []).append(c)
-    drop = set()
     for key, cands in groups.items():
         share = C.QUOTA["thread" if key[1] else "post"]
         k = max(1, round(share * state.eligible.get(key, 0)))
@@ -397,22 +399,23 @@ def _quota(state: _State, disabled: frozenset) -> None:
             c.item.rules.append("claim.quota")
 
 
-_CONTINUES = re.compile(r"^(this|that|it|they|these|those|or|and|so|i\.e\.|in other words|that is|which|hence|thus|because|but)\b", re.I)
+MAX_CLAIM_SENTENCES = 2
 
 
 def _merge_continuations(state: _State, disabled: frozenset) -> None:
-    """A claim sentence that leans on the previous claim ('It …', 'Or at least …', 'That is, …')
-    joins it as one passage: a thesis with its immediate elaboration."""
-    import os
-    mode = os.environ.get("VB_MERGE", "cont")
-    if "claim.continuation" in disabled or mode == "none":
+    """Two claim sentences that follow each other in one paragraph form one claim passage (a thesis
+    with its immediate elaboration, 'X is wrong. Or at least X does not apply …')."""
+    if "claim.continuation" in disabled:
         return
     out: list[_Cand] = []
     for c in state.cands:
         prev = out[-1] if out else None
-        if (c.item.type == "claim" and prev is not None and prev.item.type == "claim" and len(prev.sents) < 3
-                and prev.sents[-1].next is c.sents[0] and prev.sents[-1].block is c.sents[0].block
-                and (mode == "all" or _CONTINUES.search(c.sents[0].plain.strip()) or len(c.sents[0].words) < 12)):
+        if (c.item.type == "claim" and prev is not None and prev.item.type == "claim"
+                and len(prev.sents) < MAX_CLAIM_SENTENCES
+                and prev.sents[-1].next is c.sents[0] and prev.sents[-1].block is c.sents[0].block):
+            if not prev.sent_scores:
+                prev.sent_scores = [prev.score]
+            prev.sent_scores.append(c.score)
             prev.sents.append(c.sents[0])
             prev.item.text = _passage_text(prev.sents)
             prev.score = max(prev.score, c.score)

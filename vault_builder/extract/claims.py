@@ -15,9 +15,9 @@ from .ruler import Ruler
 THRESHOLD = 2.0
 """Minimum score of a claim; within a post body or thread the best-scoring ones are kept up to QUOTA."""
 KEY_THRESHOLD = 5.0
-QUOTA = {"post": 0.38, "thread": 0.17}
+QUOTA = {"post": 0.55, "thread": 0.14}
 """Share of a post body's / thread's sentences that may become claims (theses are a minority)."""
-SURE = 5.0
+SURE = 6.5
 """Claims scoring at least this are kept whatever the quota."""
 
 
@@ -47,10 +47,13 @@ _URL = _rx(r"https?://|www\.|\]\(")
 _CITE = _rx(r"^\s*\[?\d+\]?[:.)]\s+[A-Z]|\b(et al\.?,? (19|20)\d\d|arxiv|doi:|isbn)\b")
 
 
+_INDIRECT_Q = _rx(r"\bthe (\w+ )?question (is|becomes|remains|here is) (whether|why|how|what|if|which)\b|^(i wonder|i'?m wondering)\b")
+
+
 def veto_question(s: Sent) -> bool:
-    """Questions are not claims (rhetorical ones included)."""
+    """Questions are not claims (rhetorical and indirect ones included: 'the question is why …')."""
     t = s.text.rstrip(" *_)\"”’'")
-    return t.endswith("?")
+    return t.endswith("?") or bool(_INDIRECT_Q.search(s.plain))
 
 
 def veto_thanks(s: Sent) -> bool:
@@ -58,9 +61,15 @@ def veto_thanks(s: Sent) -> bool:
     return bool(_THANKS.search(s.plain)) and len(s.words) < 30
 
 
+_META = _rx(r"\b(i|we) ('ll|will|shall|'m going to|am going to) (briefly |now |also |first |then )?(summari[sz]e|explain|discuss|describe|show|cover|go through|argue|give|mention|list|present|review|outline|elaborate|lay out)\b|"
+            r"\((see|more) (below|above|later)\)|\bplease\b|\blet me know\b|\bpasted image\b|\.(png|jpe?g|gif|svg)\b|"
+            r"\b(this|the|your|my|his|her|original) (post|comment|op|article|essay|title|write-?up)\b.{0,60}\b(add|edit|edited|change|retitle|clarify|highlight|rewrite|mention it)\b|"
+            r"\b(useful|helpful) for me to\b|\bi'?d encourage you\b")
+
+
 def veto_signpost(s: Sent) -> bool:
-    """Signposting and meta remarks about the writing ("In this post, I will…", "see this sequence")."""
-    return bool(_SIGNPOST.search(s.plain.strip().lstrip("(*_\"“")))
+    """Signposting and meta remarks about the writing ("In this post, I will…", "see below", "please let me know")."""
+    return bool(_SIGNPOST.search(s.plain.strip().lstrip("(*_\"“"))) or bool(_META.search(s.plain))
 
 
 def veto_personal(s: Sent) -> bool:
@@ -230,17 +239,38 @@ def pen_narrative(s: Sent) -> float:
 
 
 def pen_short(s: Sent) -> float:
-    """Very short sentences rarely carry a thesis on their own."""
-    return -1.0 if len(s.words) < 10 else 0.0
+    """Very short sentences rarely carry a thesis on their own (unless they are flat verdicts)."""
+    n = len(s.words)
+    if n >= 10:
+        return 0.0
+    if n < 6:
+        return -1.0
+    return -0.25 if _VERDICT.search(s.plain) else -0.75
+
+
+_VERDICT = _rx(r"\b(is|are|isn'?t|aren'?t|was|does|doesn'?t|do|don'?t|can'?t|cannot|will|won'?t)\s+(not\s+|never\s+|actually\s+|really\s+|just\s+|always\s+)*(wrong|right|true|false|magic|the case|no|never|not|actually|just)\b")
+_EMPHATIC = _rx(r"\b(actually|really|fundamentally|precisely|exactly|simply|entirely|completely|strictly|necessarily|crucially|in fact|at its core|non-negotiable|prerequisite|requires?)\b")
+
+
+def cue_emphatic(s: Sent) -> float:
+    """Emphatic or absolute qualifiers ('actually', 'fundamentally', 'requires', 'in fact')."""
+    return 0.8 if _EMPHATIC.search(s.plain) else 0.0
+
+
+def cue_concept_subject(s: Sent) -> float:
+    """A glossary concept is the subject (mentioned in the first words): the sentence is about the subject matter."""
+    head = " ".join(s.plain.split()[:4]).lower()
+    return 0.8 if any(x and x.split()[0] in head for x in s.surfaces) else 0.0
 
 
 _FIRST_PERSON = _rx(r"\b(i|i'm|i've|i'd|i'll|me|my|mine|myself)\b")
 
 
 def pen_first_person(s: Sent) -> float:
-    """Talk about oneself (outside 'I think that …') is conversation more often than thesis."""
-    text = _THESIS.sub(" ", s.plain)
-    return -0.5 if _FIRST_PERSON.search(text) else 0.0
+    """A sentence whose subject is the speaker (outside 'I think that …') is conversation more often than thesis."""
+    text = _THESIS.sub(" ", s.plain).strip().lstrip("(*_\"“")
+    head = " ".join(text.split()[:4])
+    return -0.5 if _FIRST_PERSON.search(head) else 0.0
 
 
 def pen_math(s: Sent) -> float:
@@ -267,6 +297,8 @@ CLAIM_CUES = Ruler("claim-cues", [
     ("claim.evaluative", cue_evaluative),
     ("claim.causal", cue_causal),
     ("claim.comparative", cue_comparative),
+    ("claim.emphatic", cue_emphatic),
+    ("claim.concept-subject", cue_concept_subject),
     ("claim.modal", cue_modal),
     ("claim.generic-subject", cue_generic_subject),
     ("claim.concepts", cue_concepts),

@@ -156,13 +156,19 @@ SCOPE_RULES = Ruler("tax-scope", [
 
 _HEDGE = _rx(r"\b(probably|likely|unlikely|typically|often|usually|sometimes|occasionally|generally|mostly|largely|may|might|could|seems?|seemed|appears?|"
              r"suggests?|roughly|approximately|perhaps|possibly|maybe|arguably|presumably|plausibly|to (a )?first[- ]order|loosely|tends? to|idk|"
-             r"i'?m not sure|not (that )?surprised|i suspect|i guess|speculat\w+|\d+% (\(but non-zero\) )?probability|less than \d+%)\b")
+             r"i'?m not sure|not (that )?surprised|i suspect|i guess|speculat\w+|looks? like|pretty much|something like|sort of|more or less|"
+             r"not sold|i doubt|probability|chance)\b|\b(less|more) than \d+(\.\d+)?\s?%|\b\d+(\.\d+)?\s?% (\(but non-zero\) )?probability")
 _NOT_HEDGE = _rx(r"\bmore likely to\b|\bless likely to\b|\bcould not\b|\bcouldn'?t\b|\bmay not be\b")
 
 
+def _main_clause(text: str) -> str:
+    """The text without quoted material (a hedge inside a quotation is the quoted speaker's)."""
+    return re.sub(r"[“\"][^”\"]*[”\"]", " ", text)
+
+
 def det_hedge(s: Sent) -> str | None:
-    """An explicit hedge (probably, likely, typically, may, seems, roughly, to first order, …)."""
-    text = _NOT_HEDGE.sub(" ", s.plain)
+    """An explicit hedge (probably, likely, typically, may, seems, roughly, to first order, …) outside quotes."""
+    text = _NOT_HEDGE.sub(" ", _main_clause(s.plain))
     m = _first(_HEDGE, text)
     return m and "stochastic:" + m
 
@@ -190,4 +196,22 @@ def classify(s: Sent, disabled=frozenset()) -> tuple[dict, dict, list[str]]:
                 tax[axis], cues[axis] = label, cue.strip()
                 fired.append(rule.name)
                 break
+    return tax, cues, fired
+
+
+def classify_passage(sents: list[Sent], disabled=frozenset(), scores: list[float] | None = None) -> tuple[dict, dict, list[str]]:
+    """Taxonomy of a claim passage (one or two sentences): the passage's main sentence (the one with the
+    highest claim score) decides normativity and scope; a hedge in any of its sentences makes it stochastic."""
+    if len(sents) > 1 and scores and len(scores) == len(sents):
+        i = max(range(len(sents)), key=lambda k: (scores[k], -k))
+        sents = [sents[i]] + [x for k, x in enumerate(sents) if k != i]
+    tax, cues, fired = classify(sents[0], disabled)
+    axis = "deterministic_or_stochastic"
+    for s in sents[1:]:
+        if cues[axis] != "default":
+            break
+        t2, c2, f2 = classify(s, disabled)
+        if c2[axis] != "default":
+            tax[axis], cues[axis] = t2[axis], c2[axis]
+            fired += [f for f in f2 if f.startswith("tax.certainty.") and f not in fired]
     return tax, cues, fired
