@@ -161,30 +161,30 @@ def add_concepts(g: nx.MultiDiGraph, concepts: list[Concept], names: NameRegistr
                 g.add_edge(f"concept:{c.name}", f"concept:{other}", type="same_as")
 
 
-def item_post(corpus: Corpus, post_nodes: list[str], item: Item) -> tuple[Post, str] | None:
+def item_post(posts_by_title: dict[str, list[tuple[Post, str]]], item: Item) -> tuple[Post, str] | None:
     """The post an item belongs to: same title and holding its block (titles may repeat)."""
-    fallback = None
-    for post, pnode in zip(corpus.posts, post_nodes):
-        if post.title != item.post:
-            continue
-        if fallback is None:
-            fallback = (post, pnode)
-        if (not item.source_file or item.source_file in post.files
-                or (post.thread and item.source_file in post.thread.files)) and post.block(item.block):
-            return post, pnode
-    return fallback
+    candidates = posts_by_title.get(item.post, [])
+    if len(candidates) > 1:
+        for post, pnode in candidates:
+            if (not item.source_file or item.source_file in post.files
+                    or (post.thread and item.source_file in post.thread.files)) and post.block(item.block):
+                return post, pnode
+    return candidates[0] if candidates else None
 
 
 def add_items(g: nx.MultiDiGraph, corpus: Corpus, post_nodes: list[str], items: list[Item],
               concepts: list[Concept], names: NameRegistry) -> None:
     index = concept_index(concepts)
+    posts_by_title: dict[str, list[tuple[Post, str]]] = {}
+    for post, pnode in zip(corpus.posts, post_nodes):
+        posts_by_title.setdefault(post.title, []).append((post, pnode))
     mentions: dict[tuple[str, str], int] = {}
     seen_text: dict[str, str] = {}
     for item in items:
         title = short_title(item, index)
         item.note = note_of(names, item.type, title)
         node = f"item:{item.id}"
-        found = item_post(corpus, post_nodes, item)
+        found = item_post(posts_by_title, item)
         pnode = found[1] if found else None
         g.add_node(node, type=item.type, label=title, note=item.note, key=item.key, post=pnode or "",
                    block=item.block, in_comments=item.in_comments)
@@ -273,7 +273,7 @@ LEAD_INS = re.compile(
     r"e\.g\.|i\.e\.|consider|suppose|yes|no|well|rather|anyway|granted|okay|ok|"
     r"I (?:would )?(?:think|believe|expect|suspect|claim|agree|guess|argue|would argue|maintain|still think|still maintain)(?: that)?|"
     r"it (?:seems|appears) (?:to me )?(?:that)?|note that|notice that|recall that|it is (?:true|clear|worth noting) that)"
-    r"\b[,:]?\s+)+",
+    r"(?:\b|(?<=\.))[,:]?\s+)+",
     re.I)
 _FUNCTION_WORDS = (
     "that|which|who|whom|whose|where|when|if|because|since|while|whereas|although|though|unless|the|a|an|of|to|"

@@ -47,8 +47,14 @@ def environment() -> jinja2.Environment:
     )
     env.filters["front_matter"] = front_matter
     env.filters["link"] = note_link
+    env.filters["count"] = count_of
     env.globals["USER_MARKER"] = USER_MARKER
     return env
+
+
+def count_of(n: int, noun: str) -> str:
+    """"1 claim", "2 claims", "0 counterexamples"."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 @dataclass

@@ -1,0 +1,58 @@
+"""Rendering details: front matter, escaping, the snippets hook, notes per type."""
+from __future__ import annotations
+
+import yaml
+
+from vault_builder import link, render
+from vault_builder.models import Block
+from vault_builder.render.markdown import block_markdown, escape_text, front_matter
+
+from test_link_names import make_corpus
+
+
+def test_front_matter_is_flat_typed_and_quotes_links():
+    fm = front_matter({"id": "x", "title": "A: b # c", "aliases": [], "tags": ["type/claim"], "date": "2024-01-02",
+                       "concepts": ["[[RLCT]]", "[[Occam's razor]]"], "key": True, "n": 3, "author": None})
+    data = yaml.safe_load(fm.split("---\n")[1])
+    assert data["title"] == "A: b # c" and data["aliases"] == [] and data["key"] is True and data["n"] == 3
+    assert data["concepts"] == ["[[RLCT]]", "[[Occam's razor]]"]
+    assert '  - "[[RLCT]]"' in fm and "author" not in data
+    assert str(data["date"]) == "2024-01-02"
+
+
+def test_escape_keeps_math_and_defuses_obsidian_syntax():
+    assert escape_text("see [[x]] and #tag and 50%% ^abc") == "see \\[\\[x\\]\\] and \\#tag and 50\\%\\% \\^abc"
+    assert escape_text("$a_{[[b]]}$ #1") == "$a_{[[b]]}$ #1"
+    assert escape_text("# not a heading") == "\\# not a heading"
+
+
+def test_blocks_get_their_ids():
+    assert block_markdown(Block("p3", "paragraph", "Text.")) == "Text. ^p3"
+    assert block_markdown(Block("p4", "math", "$$x^2$$")) == "$$\nx^2\n$$\n^p4"
+    assert block_markdown(Block("p5", "list_item", "item", level=1)) == "    - item ^p5"
+
+
+def test_snippet_hook_adds_markdown_under_the_concept():
+    corpus, items, concepts = make_corpus(["P"])
+    g = link.link(corpus, items, concepts)
+    files = render.render_vault(corpus, items, concepts, g,
+                                extras=lambda name: "```python\nprint(1)\n```" if name == "RLCT" else "")
+    assert "## Compute it\n\n```python\nprint(1)\n```" in files["Concepts/RLCT.md"]
+    assert "## Compute it" not in files["Concepts/Complexity.md"]
+
+
+def test_every_note_type_renders_with_user_section():
+    corpus, items, concepts = make_corpus(["P"])
+    g = link.link(corpus, items, concepts)
+    files = render.render_vault(corpus, items, concepts, g)
+    folders = {rel.split("/")[0] for rel in files if rel.endswith(".md")}
+    assert {"Posts", "Threads", "Claims", "Definitions", "Counterexamples", "Concepts", "People", "Maps", "Home.md"} <= folders
+    for rel, text in files.items():
+        if rel.endswith(".md"):
+            assert text.count(render.USER_MARKER) == 1 and text.rstrip().endswith(render.USER_MARKER), rel
+            meta = yaml.safe_load(text.split("---\n", 2)[1])
+            assert meta["type"] and meta["tags"], rel
+    claim = files[items[1].note]
+    assert "## Disputed by" in claim and "| Normative or descriptive | descriptive |" in claim
+    concept = files["Concepts/RLCT.md"]
+    assert "## Definitions in the sources" in concept and "**Builds on:** [[Complexity]]" in concept
