@@ -49,9 +49,13 @@ class _Cand:
     unit: str = ""
     """'post' or the comment id."""
     order: int = 0
+    para: int = 0
+    """Global index of the candidate's paragraph (post body, then comments, in order)."""
     kept: bool = True
     """False for a reserve sentence (not selected as a claim)."""
     sent_scores: list = field(default_factory=list)
+    others: list = field(default_factory=list)
+    """For counterexamples: the example items of the corpus (an answer may target one)."""
     restates: "_Cand | None" = None
     """For a dropped restatement: the claim it restates (counterexamples aimed at it go there)."""
 
@@ -67,6 +71,8 @@ class _State:
     """Sentences that were not kept as claims but may be promoted when a counterexample targets them."""
     eligible: dict = field(default_factory=dict)
     """(post title, in thread) -> number of sentences considered for claims."""
+    paras: dict = field(default_factory=dict)
+    """(post title, unit, block id) -> global paragraph index."""
 
 
 def _content_words(text: str) -> set[str]:
@@ -105,6 +111,7 @@ def _definition_passage(s: Sent) -> list[Sent]:
 
 def _unit(state: _State, post: Post, sents: list[Sent], unit: str) -> None:
     disabled = state.disabled
+    n_cands, n_reserve = len(state.cands), len(state.reserve)
     consumed: set[int] = set()
     in_passage: set[int] = set()
     for i, s in enumerate(sents):
@@ -146,6 +153,9 @@ def _unit(state: _State, post: Post, sents: list[Sent], unit: str) -> None:
                 state.cands.append(cand)
             else:
                 state.reserve.append(cand)
+    for c in state.cands[n_cands:] + state.reserve[n_reserve:]:
+        key = (post.title, unit, c.sents[0].block.id)
+        c.para = state.paras.setdefault(key, len(state.paras) + 1)
 
 
 # ---------------------------------------------------------------- against
@@ -182,6 +192,40 @@ def against_post_reference(c: _Cand, pool: list[_Cand]) -> _Cand | None:
     return _most_similar(c, [k for k in _pool_for(c, pool) if not k.item.in_comments])
 
 
+_YOUR_CASE = re.compile(r"\b(in|for|with|to) your (case|example|construction|setup|model)\b|\byour (example|construction|counterexample)\b", re.I)
+
+
+def against_their_example(c: _Cand, pool: list[_Cand]) -> _Cand | None:
+    """A counterexample set up on the other person's example ('In your case, let's say …') answers the
+    nearest earlier counterexample or example of the thread."""
+    s = c.sents[0]
+    if not s.in_comments or not _YOUR_CASE.search(s.plain):
+        return None
+    earlier = [k for k in c.others if k.item.in_comments and k.item.post == c.item.post and k.order < c.order
+               and k.item.type in ("counterexample", "example") and k.item.block != c.item.block]
+    return max(earlier, key=lambda k: (k.item.type == "counterexample", k.order)) if earlier else None
+
+
+_DISPUTE = re.compile(r"\b(this|that|the above|the) (claim|idea|assumption|statement|hypothesis|promise|argument) (also |too )?(is|seems|turns out to be) (also )?(false|wrong|incorrect|mistaken|not true)\b|"
+                      r"\bi (do not|don'?t) (think|believe) (this|that) (is true|holds|is right|is correct)\b|\bi disagree\b", re.I)
+
+
+def against_disputed(c: _Cand, pool: list[_Cand]) -> _Cand | None:
+    """A counterexample that follows 'I think that this claim is false' (in its paragraph or the one
+    before) targets the claim stated before that sentence, in that paragraph (the best-scoring one)."""
+    first = c.sents[0]
+    cur, steps = first.prev, 0
+    while cur is not None and steps < 8:
+        if _DISPUTE.search(cur.plain):
+            before = [k for k in pool if k.item.post == c.item.post and k.sents[0].block is cur.block
+                      and k.order < c.order and k.sents[0] is not cur and cur.start > k.sents[0].start]
+            if before:
+                return max(before, key=lambda k: (k.kept, k.item.key, k.score, -k.order))
+            return None
+        cur, steps = cur.prev, steps + 1
+    return None
+
+
 def against_similar(c: _Cand, pool: list[_Cand]) -> _Cand | None:
     """… else the earlier claim (outside the counterexample's own paragraph) most similar in words and
     concepts to the counterexample and the sentences after it: in a post, claims of the post; in a
@@ -207,7 +251,9 @@ def _most_similar(c: _Cand, pool: list[_Cand]) -> _Cand | None:
         sim = len(words & kw) / (len(kw) ** 0.5 * max(len(words), 1) ** 0.5)
         sim += 0.05 * len(concepts & set(k.sents[0].concepts))
         dist = max(c.order - k.order, 1)
-        val = (sim + 0.05) * (1.0 + PROXIMITY / dist) * (1.0 if k.kept else 0.8) + 0.01 * k.score
+        if s.quoted and s.after_quote <= 2 and k.item.block == s.quoted:
+            dist = 1
+        val = (sim + 0.05) * (1.0 + PROXIMITY / dist) * (1.0 if k.kept else 0.8) * (1.3 if k.item.key else 1.0) + 0.01 * k.score
         if s.quoted and s.after_quote <= 2 and k.item.block == s.quoted:
             val *= 1.5
         if val > best_score:
@@ -216,6 +262,8 @@ def _most_similar(c: _Cand, pool: list[_Cand]) -> _Cand | None:
 
 
 AGAINST_RULES = Ruler("against", [
+    ("against.their-example", against_their_example),
+    ("against.disputed-claim", against_disputed),
     ("against.quoted-claim", against_quoted),
     ("against.post-reference", against_post_reference),
     ("against.similar-claim", against_similar),
@@ -297,6 +345,9 @@ def extract(corpus: Corpus, glossary: list[Concept], overrides: dict | None = No
     for r in state.reserve:
         r.kept = False
     pool = claims + state.reserve
+    examples = [c for c in state.cands if c.item.type in ("counterexample", "example")]
+    for c in examples:
+        c.others = examples
     promoted = []
     for c in state.cands:
         if c.item.type != "counterexample":
@@ -308,7 +359,7 @@ def extract(corpus: Corpus, glossary: list[Concept], overrides: dict | None = No
             if target is not None:
                 c.item._target = target  # resolved to an id below
                 c.item.rules.append(rule.name)
-                if not target.kept:
+                if not target.kept and target.item.type == "claim":
                     target.kept = True
                     target.item.rules.append("claim.countered")
                     promoted.append(target)

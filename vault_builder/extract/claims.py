@@ -42,7 +42,7 @@ _FURNITURE = _rx(
     r"(\bkarma\b|\bpoints?\)|\b\d{1,2} (jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w* \d{4}|\butc\b|crossposted|"
     r"comments?, sorted by|new comment|produced as part of|^\[\.\.\.\]$|^\^|^\[\d+\]|^reply$|\bretrieved\b|^references?:?|"
     r"^(source|figure|fig\.|table|image|caption)\s*\d*[:.]|all rights reserved|^\d+$)")
-_EXAMPLE_START = _rx(r"^(\(?(for (example|instance)|e\.g\.|as an example|suppose|imagine|consider|let'?s (say|consider|take|imagine)|say we|take (the|a)|let \S+ (be|=)|let \$))")
+_EXAMPLE_START = _rx(r"^(\(?(for (example|instance)|e\.g\.|as an example|suppose|assume|imagine|consider|let'?s (say|consider|take|imagine)|say we|take (the|a)|let \S+ (be|=)|let \$))")
 _URL = _rx(r"https?://|www\.|\]\(")
 _CITE = _rx(r"^\s*\[?\d+\]?[:.)]\s+[A-Z]|\b(et al\.?,? (19|20)\d\d|arxiv|doi:|isbn)\b")
 
@@ -134,7 +134,7 @@ CLAIM_VETOES = Ruler("claim-vetoes", [
 # ------------------------------------------------------------------ cues (weighted)
 
 _THESIS = _rx(r"\b(i|we) (do not |don'?t |still |would |strongly |really )?(think|believe|claim|argue|maintain|contend|suspect|expect|conclude|would argue|hold)\b( that)?")
-_CONCLUDE = _rx(r"^(therefore|hence|thus|so,? |consequently|in summary|in short|overall|ultimately|in conclusion|to summari[sz]e|summary:|all in all|the upshot|the (bottom line|takeaway))")
+_CONCLUDE = _rx(r"^(therefore|hence|thus|so,? |consequently|in summary|in short|overall|ultimately|in conclusion|to summari[sz]e|summary:|all in all|the upshot|the (bottom line|takeaway)|putting (this|it|these|all this|that) together|taken together|in sum)")
 _CONTRAST = _rx(r"^(however|but|yet|still|nonetheless|nevertheless|unfortunately|in fact|actually|instead|rather|on the other hand|in particular|moreover|furthermore|importantly|crucially)\b")
 _MARKER = _rx(r"\b(the|my|our|a|this|one) (key|main|central|basic|important|fundamental|crucial|core|real|actual|remarkable|non-trivial|nontrivial|big|biggest) "
               r"(point|insight|observation|claim|idea|takeaway|thing|problem|question|reason|issue|lesson|trick|result|consequence|difference|feature|challenge|mechanism|answer)")
