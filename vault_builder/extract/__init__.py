@@ -284,11 +284,20 @@ RULERS = [C.CLAIM_VETOES, C.CLAIM_CUES, C.KEY_RULES, D.DEFINITION_RULES, E.EXAMP
           T.NORMATIVE_RULES, T.SCOPE_RULES, T.CERTAINTY_RULES, AGAINST_RULES]
 
 
+NAMING_RULES = {"def.called", "def.we-call", "def.defined-as", "def.we-define", "def.definition-of", "def.refers-to",
+                "def.acronym", "def.this-is-quoted", "def.quoted-gloss", "def.name-for", "def.label", "def.abbr-expansion",
+                "def.distinguish", "def.idea-of", "def.type-of", "def.paren-quoted", "def.quoted-as", "def.emphasis-gloss",
+                "def.let-be", "def.where-is", "def.named-symbol", "def.there-be", "def.in-that"}
+"""Definition rules whose term is a name worth a concept note (the others also fire on descriptions)."""
+_ADJ = re.compile(r"^[a-z\-]+(ing|ed|ic|al|ble|ous|ive|ful|less)$")
+
+
 def _discover(items: list[Item], index: ConceptIndex) -> list[Concept]:
+    """New concepts from definitions the glossary lacks: named terms of 1-4 words, no bare adjectives."""
     found: list[Concept] = []
     seen: set[str] = set()
     for it in items:
-        if it.type != "definition" or not it.term:
+        if it.type != "definition" or not it.term or not (set(it.rules) & NAMING_RULES):
             continue
         term = it.term
         abbr = None
@@ -299,9 +308,11 @@ def _discover(items: list[Item], index: ConceptIndex) -> list[Concept]:
         if known:
             continue
         words = term.split()
-        if not (1 <= len(words) <= 4) or not re.fullmatch(r"[A-Za-z][A-Za-z0-9'’ \-/]*", term):
+        if not (1 <= len(words) <= 4) or not re.fullmatch(r"[A-Za-z][A-Za-z'’ \-/]*", term) or len(term) < 3:
             continue
-        if words[0].lower() in D.STOP_TERMS or term.lower() in {"x", "y"}:
+        if words[0].lower() in D.STOP_TERMS or words[0].lower() in {"more", "less", "other", "some", "many"}:
+            continue
+        if len(words) == 1 and _ADJ.search(term):
             continue
         name = term[0].upper() + term[1:] if term[:1].islower() else term
         if name.lower() in seen:

@@ -27,7 +27,9 @@ def _rx(pattern: str) -> re.Pattern:
 
 # ------------------------------------------------------------------ vetoes (never claims)
 
-_THANKS = _rx(r"\b(thanks?( you)?|thank you|grateful|appreciated?|good work|great post|nice post|cheers|kudos|glad you)\b")
+_THANKS = _rx(r"\b(thanks?( you)?|thank you|grateful|appreciated?|good work|great post|nice post|cheers|kudos|glad you)\b|"
+              r"\bi (really )?(like|love|liked|loved|enjoyed) (the|this|your) (images|figures|diagrams|pictures|post|write-?up|explanation|presentation)\b|"
+              r"\b(very |really )?(nice|great|good|lovely|neat) (way to (present|explain|put)|write-?up|explanation|summary|post)\b")
 _SIGNPOST = _rx(
     r"^(in this (post|section|comment)|below,? |here,? i|let'?s |let me |i'?ll |i will |we'?ll |we will |"
     r"this post (will|is|was)|in the (next|following|previous) (section|post)|as (mentioned|discussed|noted) (above|earlier|before)|"
@@ -64,7 +66,10 @@ def veto_thanks(s: Sent) -> bool:
 _META = _rx(r"\b(i|we) ('ll|will|shall|'m going to|am going to) (briefly |now |also |first |then )?(summari[sz]e|explain|discuss|describe|show|cover|go through|argue|give|mention|list|present|review|outline|elaborate|lay out)\b|"
             r"\((see|more) (below|above|later)\)|\bplease\b|\blet me know\b|\bpasted image\b|\.(png|jpe?g|gif|svg)\b|"
             r"\b(this|the|your|my|his|her|original) (post|comment|op|article|essay|title|write-?up)\b.{0,60}\b(add|edit|edited|change|retitle|clarify|highlight|rewrite|mention it)\b|"
-            r"\b(useful|helpful) for me to\b|\bi'?d encourage you\b")
+            r"\b(useful|helpful) for me to\b|\bi'?d encourage you\b|"
+            r"^(disclaimer|epistemic status|content warning|note|edit|update|tl;?dr|ps|p\.s\.)\s*:|"
+            r"^i (should|must|want to|would like to|'d like to) (also |briefly )?(mention|note|add|point out|highlight|flag)\s+(?!that\b)(a|an|the|some|one|two|this|my)\b|"
+            r"^(for [^,]{3,60}, )?(determine|compute|calculate|estimate|count|divide|multiply|subtract|check|look up|plug)\b")
 
 
 def veto_signpost(s: Sent) -> bool:

@@ -27,6 +27,10 @@ def _rx(p: str) -> re.Pattern:
     return re.compile(p, re.I)
 
 
+_TRAILING_STOP = {"the", "a", "an", "of", "near", "to", "for", "and", "or", "with", "about", "in", "on", "at", "by",
+                  "from", "as", "is", "are", "that", "which", "this", "its", "their"}
+
+
 def clean_term(term: str | None) -> str | None:
     if not term:
         return None
@@ -38,7 +42,12 @@ def clean_term(term: str | None) -> str | None:
         t = t[1:].lstrip()
     t = t.strip(" \"“”'‘’.,;:[]")
     t = re.sub(r"^(the|a|an|this|these|such|our|your|its|their)\s+", "", t, flags=re.I)
-    t = re.sub(r"\s+", " ", t).strip()
+    t = re.sub(r"\s+", " ", t).strip().lstrip("-–").strip()
+    t = re.sub(r"(?<=[A-Za-z])\d{1,2}$", "", t)  # glued footnote mark: "NNs2"
+    words = t.split()
+    while words and words[-1] in _TRAILING_STOP:
+        words.pop()
+    t = " ".join(words)
     if not t or t.lower() in STOP_TERMS or len(t) > 60 or not re.search(r"[A-Za-z]{2}", t):
         return None
     if len(t.split()) > 6:
@@ -135,7 +144,7 @@ def def_assign(s: Sent) -> str | None:
     if not m:
         return None
     before = s.plain[: s.plain.find(",")] if "," in s.plain else ""
-    named = re.search(r"\b(?:the|a|an)\s+([a-z][\w\- ]{2,40}?)\s*(?:,|$)", before, re.I)
+    named = re.search(r"\b(?:the|a|an)\s+([a-z][\w\-]*(?: [a-z][\w\-]*){0,3})\s*$", before, re.I)
     return clean_term(named.group(1)) if named else clean_term(m.group(1))
 
 
@@ -152,6 +161,7 @@ def def_refers_to(s: Sent) -> str | None:
     """'X refers to / means / stands for …' and 'by X I mean' -> X (X a short noun phrase, not 'this')."""
     m = _REFERS.search(s.plain.strip())
     if m and len(m.group(1).split()) <= 4 and not _DEIXIS_SUBJ.search(m.group(1).strip("*_\"“ ")) \
+            and not re.search(r"[:;]|\b(i'?m|i|you|we|my)\b", m.group(1), re.I) \
             and not re.search(r"\bmeans that\b", s.plain[m.end() - 6:m.end() + 6], re.I):
         return clean_term(m.group(1))
     m = _BY_MEAN.search(s.plain)
@@ -258,7 +268,7 @@ def def_emphasis_gloss(s: Sent) -> str | None:
     if s.sidx > 2:
         return None
     m = _EMPH_GLOSS.search(s.text)
-    if not m:
+    if not m or m.group(1).strip().lower() in _LABEL_STOP:
         return None
     after = s.text[m.end():]
     if re.search(r"\b(which|that|corresponding|where|i\.e\.|meaning|consisting|such that|associat\w+|contain\w*)\b", after[:120], re.I):
@@ -305,7 +315,7 @@ _QUOTED_AS = _rx(r"\bas (?:being |having )?(?:a |an |the )?(?:\w+ )?[“\"*]([^�
 _NAME_FOR = _rx(_QUOTED + r"\s+(?:is|are)\s+(?:just\s+)?(?:another\s+|a\s+|the\s+)?(?:one of\s+.{0,30}?)?(?:name|word|term|label)s?\s+for\b")
 _IN_THAT = re.compile(r"[“\"*_]([^”\"*_]{3,40})[”\"*_]\s+in that\b")
 _LABEL = re.compile(r"^([A-Z][\w\-]*(?: [\w\-]+){0,3}):\s+(?:like|a|an|the|when|where|if|any|some)\b")
-_LABEL_STOP = {"summary", "note", "edit", "update", "disclaimer", "tl;dr", "tldr", "example", "source", "figure", "caption",
+_LABEL_STOP = {"re", "fwiw", "eta", "nb", "n.b", "imo", "tl;dr", "answer", "reply", "disclaimer", "summary", "note", "edit", "update", "disclaimer", "tl;dr", "tldr", "example", "source", "figure", "caption",
                "answer", "question", "epistemic status", "warning", "caveat", "ps", "p.s", "context", "conclusion"}
 _ABBR_EXPANSION = re.compile(r"\b([A-Z][A-Za-z/]{1,8})\s*\(([a-z][a-z \-]{5,60})\)")
 _COLON_GLOSS = re.compile(r"^(.{3,120}?):\s+(?:(?:a|an|the)\s+)?([a-z][a-z\-]+)\s+[a-z]")
@@ -326,10 +336,15 @@ def def_appositive(s: Sent) -> str | None:
     return None
 
 
+_ADJECTIVE = re.compile(r"^(more|less|very|most|least)\s|^[a-z\-]+(ing|ed|ic|al|ble|ous|ive|ful|less)$", re.I)
+
+
 def def_quoted_as(s: Sent) -> str | None:
-    """'identify elements as “microstates”', 'as being a “broad basin”' -> the quoted name."""
+    """'identify elements as “microstates”', 'as being a “broad basin”' -> the quoted name (a noun phrase)."""
     m = _QUOTED_AS.search(s.text)
-    return clean_term(m.group(1)) if m else None
+    if not m or _ADJECTIVE.search(m.group(1).strip()):
+        return None
+    return clean_term(m.group(1))
 
 
 _THE_NAME = _rx(_QUOTED + r"\s+(?:is\s+)?the (?:preferred |usual |standard |common |technical )?(?:name|term|word)\b")
@@ -376,11 +391,12 @@ def def_colon_gloss(s: Sent) -> str | None:
         last2 = " ".join(m.group(1).split()[-2:]).lower()
         if not any(c and c in last2 for c in _concept_words(s)):
             return None
-    tail = " ".join(m.group(1).split()[-5:]).lower()
+    tail = " ".join(re.findall(r"[\w'’\-]+", m.group(1))[-4:]).lower()
     for c in _concept_words(s):
         if c and c.split()[0] in tail:
-            np = tail[tail.find(c.split()[0]):]
-            return clean_term(_cut_np(np, 4))
+            np = _cut_np(tail[tail.find(c.split()[0]):], 4)
+            if len(np.split()) <= 3 and not re.search(r"\b(talks?|says?|is|are|was|does|do|think|mean)\b", np):
+                return clean_term(np)
     return None
 
 
@@ -391,10 +407,15 @@ _WRITTEN_AS = _rx(r"^(?:it is true that\s+|recall that\s+|note that\s+)?(?:the\s
 _NAMED_SYMBOL = _rx(r"\bthe ([a-z][a-z\- ]{3,40}?),\s*\$?[A-Za-z][\w{}^\\]*(?:\([^)]*\))?\s*\$?\s*(?::=|=)")
 
 
+_GENERIC_NP = re.compile(r"^(other|many|some|several|few|more|lots|a lot|various|different|also|no|any|two|three|reasons?|results?|things?|questions?|ways?|problems?|issues?|papers?|people|cases?|points?|examples?|ideas?)\b", re.I)
+
+
 def def_there_be(s: Sent) -> str | None:
     """'Finally, there can be redundancies, where …' -> the noun phrase introduced and glossed."""
     m = _THERE_BE.search(s.plain.strip())
-    return clean_term(m.group(1)) if m else None
+    if not m or _GENERIC_NP.search(m.group(1)):
+        return None
+    return clean_term(m.group(1))
 
 
 def def_paren_quoted(s: Sent) -> str | None:
