@@ -8,7 +8,7 @@ plots).  It imports nothing else from vault_builder, so the build can copy it in
 Exact values return ``(lam, m)`` with ``lam`` a :class:`fractions.Fraction` (exact) and ``m``
 an ``int``; estimates and toy calculations return floats.
 
-Exact:  rlct_regular(d), rlct_normal_crossing(k, h=None), rlct_sum(*parts),
+Exact:  format_rlct(pair), rlct_regular(d), rlct_normal_crossing(k, h=None), rlct_sum(*parts),
         rlct_product(*parts), rlct_monomial(k), rlct_rrr(M, N, H, r=0), rlct_tanh(H),
         poly15_rlct(theta_star)
 Estimate:  estimate_rlct(K, dim, *, w_star=None, prior="uniform", radius=1.0, m=None, seed=0,
@@ -26,6 +26,7 @@ from .brains import Summary, brain_vs_computer, squiggle_to, tail_mean_log10
 from .estimate import LadderFit, RLCTEstimate, estimate_rlct, fit_ladder
 from .exact import (
     RLCT,
+    format_rlct,
     rlct_monomial,
     rlct_normal_crossing,
     rlct_product,
@@ -73,7 +74,7 @@ from .toys import (
 )
 
 __all__ = [
-    "RLCT", "rlct_regular", "rlct_normal_crossing", "rlct_sum", "rlct_product", "rlct_monomial",
+    "RLCT", "format_rlct", "rlct_regular", "rlct_normal_crossing", "rlct_sum", "rlct_product", "rlct_monomial",
     "rlct_rrr", "rlct_tanh",
     "estimate_rlct", "RLCTEstimate", "fit_ladder", "LadderFit",
     "quadrature_ladder", "QuadratureLadder", "smc_ladder", "SMCLadder",

@@ -101,13 +101,13 @@ def fit_ladder(betas, lam_eff, m: int | None = None, weights=None) -> LadderFit:
     return LadderFit(lam=float(lam), a=float(a), c=float(c), rms=float(np.sqrt(np.mean(resid**2))))
 
 
-def _fit(betas, lam_eff, mask, m, weights=None):
-    """Fit with m given, or with m free then rounded (to an integer ≥ 1) and fixed."""
+def _fit(betas, lam_eff, mask, m, dim, weights=None):
+    """Fit with m given, or with m free then rounded to an integer in [1, dim] and fixed."""
     w = None if weights is None else weights[mask]
     if m is not None:
         return fit_ladder(betas[mask], lam_eff[mask], m, w), int(m), None
     free = fit_ladder(betas[mask], lam_eff[mask], None, w)
-    m_hat = max(1, int(round(1 + free.a)))
+    m_hat = min(dim, max(1, int(round(1 + free.a))))
     return fit_ladder(betas[mask], lam_eff[mask], m_hat, w), m_hat, 1 + free.a
 
 
@@ -132,10 +132,11 @@ def estimate_rlct(
 
     ``K`` maps an array of shape (..., dim) to (...); w* (default 0) should be a minimum of K.
     ``prior``: "uniform" on w* ± radius or "gaussian" N(w*, radius²).  ``m``: the multiplicity
-    if known (recommended; otherwise it is fitted and rounded).  ``method``: "auto" (quadrature
+    if known (recommended; otherwise it is fitted, rounded and clipped to [1, dim] — reliable
+    with quadrature, but with SMC's noise the fitted m is often off by one and λ by a few %).  ``method``: "auto" (quadrature
     for dim ≤ 3, else SMC), "quadrature" or "smc".  ``betas``: the quadrature ladder (default
-    10^3 … 10^12); ``beta_max``: top of the SMC ladder (default 1e8); ``fit_from``: smallest β
-    used in the fit (default 1e3 for quadrature, 1e3 for SMC).  ``n_particles``, ``n_moves``,
+    10^3 … 10^12, 28 rungs); ``beta_max``: top of the SMC ladder (default 1e8); ``fit_from``:
+    smallest β used in the fit (default 1e3).  ``n_particles``, ``n_moves``,
     ``grad``: SMC settings (see :func:`.sampling.smc_ladder`).  Deterministic given ``seed``.
     """
     t0 = time.perf_counter()
@@ -166,7 +167,7 @@ def estimate_rlct(
     mask = bs >= lo
     if mask.sum() < 4:
         raise ValueError(f"only {int(mask.sum())} rungs with beta >= {lo:g}; raise beta_max")
-    fit, m_used, m_raw = _fit(bs, lam_eff, mask, m)
+    fit, m_used, m_raw = _fit(bs, lam_eff, mask, m, dim)
     diag.update(seconds=time.perf_counter() - t0, fit_rms=fit.rms)
     return RLCTEstimate(lam=fit.lam, m=m_used, betas=bs, lam_eff=lam_eff, method=method, fit=fit,
                         fit_mask=mask, m_raw=m_raw, log_z=log_z, ess=ess, diagnostics=diag)

@@ -180,3 +180,9 @@ def rlct_monomial(k: int) -> RLCT:
     if isinstance(k, bool) or int(k) != k or k < 1:
         raise ValueError(f"k must be a positive integer, got {k!r}")
     return rlct_normal_crossing([1] * int(k))
+
+
+def format_rlct(pair: RLCT) -> str:
+    """"λ = 1/2, m = 2" for ``(Fraction(1, 2), 2)``."""
+    lam, m = _pair(pair)
+    return f"λ = {lam}, m = {m}"
