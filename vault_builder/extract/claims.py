@@ -262,6 +262,11 @@ def cue_emphatic(s: Sent) -> float:
     return 0.8 if _EMPHATIC.search(s.plain) else 0.0
 
 
+def cue_verdict(s: Sent) -> float:
+    """A flat verdict ('X is wrong', 'this is never the case', 'brains are not magic')."""
+    return 1.0 if _VERDICT.search(s.plain) else 0.0
+
+
 def cue_concept_subject(s: Sent) -> float:
     """A glossary concept is the subject (mentioned in the first words): the sentence is about the subject matter."""
     head = " ".join(s.plain.split()[:4]).lower()
@@ -303,6 +308,7 @@ CLAIM_CUES = Ruler("claim-cues", [
     ("claim.causal", cue_causal),
     ("claim.comparative", cue_comparative),
     ("claim.emphatic", cue_emphatic),
+    ("claim.verdict", cue_verdict),
     ("claim.concept-subject", cue_concept_subject),
     ("claim.modal", cue_modal),
     ("claim.generic-subject", cue_generic_subject),

@@ -68,10 +68,14 @@ def _clean_heading(text: str) -> str:
     return text.strip().strip("#").strip()
 
 
+_CONTINUATION = re.compile(r"^[\s,;.]*(and|or|but|where|which|whose|with|so|then|for|to|such|is|are|was|a|an|as|in|on|at|by|from|that|"
+                           r"i\.e\.|e\.g\.|giving|yielding|we get|one gets|this|these)\b")
+
+
 def _join_continuations(blocks: list[Block]) -> list[Block]:
     """A sentence that runs on through display math ('… is given by' $$…$$ 'and whose loss …') is one
-    unit: the paragraph, the math block(s) and a continuation paragraph starting in lower case are
-    joined into one block (keeping the first block's id)."""
+    unit: the paragraph, the math block(s) and a continuation paragraph that goes on with the clause
+    ('and …', 'where …', ', a term that …') are joined into one block (keeping the first block's id)."""
     out: list[Block] = []
     i = 0
     while i < len(blocks):
@@ -83,7 +87,7 @@ def _join_continuations(blocks: list[Block]) -> list[Block]:
                 maths.append(blocks[j])
                 j += 1
             if maths and j < len(blocks) and blocks[j].kind == "paragraph" and not blocks[j].quotes \
-                    and re.match(r"^[\s,;]*[a-z]", blocks[j].text):
+                    and _CONTINUATION.match(blocks[j].text):
                 parts = [b.text.rstrip()]
                 for m in maths:
                     t = m.text.strip()
