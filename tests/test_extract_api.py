@@ -175,3 +175,79 @@ def test_empty_corpus_and_empty_glossary():
     assert items == [] and concepts == [] and problems == []
     items, concepts, _ = extract(corpus(post(POST)), [Concept("Thing")])
     assert items
+
+
+def _by_id(items):
+    return {i.id: i for i in items}
+
+
+def test_against_disputed_claim_in_same_paragraph():
+    p = post([
+        "The main promise of the theory is that the posterior is dominated by the most singular points. "
+        "If this is true, then we could study a handful of points instead of the whole landscape. "
+        "However, I think that this claim is false. "
+        "For example, suppose the loss is the minimum of the absolute values of two weights. "
+        "Then a random walk is almost never near the origin, contradicting the prediction.",
+    ])
+    items, _, _ = extract(corpus(p), GLOSSARY)
+    ce = next(i for i in items if i.type == "counterexample")
+    target = _by_id(items)[ce.against]
+    assert "against.disputed-claim" in ce.rules
+    assert target.text.startswith("The main promise of the theory")
+
+
+def test_against_their_example_answers_an_earlier_counterexample():
+    p = post(["Singular points always generalise better than regular ones in deep networks."], comments=[[
+        "Here is a toy example where the post and the theory give different answers. "
+        "Let $f(x) = a b x$ and take the loss to be its square at one point, so the origin is singular but useless.",
+        "In your case, let's say we discretise the weights on a fine grid. Then the origin gets most of the grid points, "
+        "so the claim does not fail.",
+    ]])
+    items, _, _ = extract(corpus(p), GLOSSARY)
+    ces = [i for i in items if i.type == "counterexample"]
+    assert len(ces) == 2
+    assert ces[1].against == ces[0].id and "against.their-example" in ces[1].rules
+
+
+def test_against_post_reference_targets_the_post_body():
+    p = post([
+        "Stochastic gradient descent samples from a distribution proportional to the posterior at a temperature set by the learning rate.",
+        "Generalisation is fundamentally about the prior rather than the optimiser.",
+    ], comments=[[
+        "Curvature never matters for singular models in practice.",
+        "As an aside, I tried to work out the best learning rate from the theory in the post, and it does not match "
+        "what practitioners use at all.",
+    ]])
+    items, _, _ = extract(corpus(p), GLOSSARY)
+    ce = next(i for i in items if i.type == "counterexample")
+    target = _by_id(items)[ce.against]
+    assert not target.in_comments and "learning rate" in target.text
+
+
+def test_reply_answer_cue_and_disputed_quote():
+    p = post(["The learning coefficient is the right measure of model complexity for neural networks."],
+             comments=[["The learning coefficient is the right measure of model complexity for neural networks.",
+                        "That cannot be right, because the measure depends on the parameterisation and not only on the function."]],
+             quotes={(1, 1): "p1"})
+    items, _, _ = extract(corpus(p), GLOSSARY)
+    reply = next(i for i in items if i.in_comments)
+    assert "claim.reply-answer" in reply.rules
+    original = next(i for i in items if i.block == "p1")
+    assert "claim.disputed" in original.rules
+
+
+def test_key_claims_per_post_body():
+    items, _, _ = _run()
+    claims = [i for i in items if i.type == "claim" and not i.in_comments]
+    assert any(i.key for i in claims)
+    assert sum(i.key for i in claims) <= 15
+
+
+def test_sentence_runs_through_display_math():
+    blocks = ["Suppose the model is given by", "$$f(x) = a b x,$$", "and whose loss is the squared error at one point. "
+              "Then every point on the axes is a minimum, so the theory does not apply."]
+    p = post(blocks)
+    p.blocks[1].kind = "math"
+    items, _, _ = extract(corpus(p), GLOSSARY)
+    ex = next(i for i in items if i.type in ("example", "counterexample"))
+    assert "$$f(x) = a b x,$$" in ex.text and ex.text.startswith("Suppose") and "squared error" in ex.text

@@ -277,7 +277,8 @@ def all_rule_names() -> list[str]:
     names = []
     for r in RULERS:
         names += r.names()
-    return names + ["claim.disputed", "claim.quota", "claim.restatement", "claim.continuation", "claim.countered"]
+    return names + ["claim.disputed", "claim.quota", "claim.restatement", "claim.continuation", "claim.countered",
+                    "key.top-score"]
 
 
 RULERS = [C.CLAIM_VETOES, C.CLAIM_CUES, C.KEY_RULES, D.DEFINITION_RULES, E.EXAMPLE_RULES, E.COUNTER_RULES,
@@ -376,7 +377,6 @@ def extract(corpus: Corpus, glossary: list[Concept], overrides: dict | None = No
                     promoted.append(target)
                 break
     if promoted:
-        _keys(promoted, disabled)
         for t in promoted:
             tax, cues, fired = T.classify(t.sents[0], disabled)
             t.item.taxonomy, t.item.taxonomy_cues = tax, cues
@@ -487,18 +487,32 @@ def _merge_continuations(state: _State, disabled: frozenset) -> None:
     state.cands = out
 
 
+MIN_KEY_PER_POST = 5
+MIN_KEY_PER_THREAD = 2
+
+
 def _keys(claims: list[_Cand], disabled: frozenset) -> None:
-    by_unit: dict[tuple, list[_Cand]] = {}
+    """Thesis-level claims: those a KEY_RULES rule marks (best first, capped per post body / thread),
+    topped up with the best-scoring claims so a post body has about 5 (at most half of its claims)."""
+    groups: dict[tuple, list[_Cand]] = {}
     for c in claims:
-        fired = [r.name for r in C.KEY_RULES.active(disabled) if r.fn(c.sents[0], c.score)]
-        if fired:
-            c.item.rules += fired
-            key = (c.item.post, c.item.in_comments)
-            by_unit.setdefault(key, []).append(c)
-    for (post, in_comments), cands in by_unit.items():
+        groups.setdefault((c.item.post, c.item.in_comments), []).append(c)
+    for (post, in_comments), cands in groups.items():
+        marked = []
+        for c in cands:
+            fired = [r.name for r in C.KEY_RULES.active(disabled) if r.fn(c.sents[0], c.score)]
+            if fired:
+                c.item.rules += fired
+                marked.append(c)
         cap = MAX_KEY_PER_THREAD if in_comments else MAX_KEY_PER_POST
-        best = sorted(cands, key=lambda k: (-k.score, k.order))[:cap]
-        for c in best:
+        chosen = sorted(marked, key=lambda k: (-k.score, k.order))[:cap]
+        floor = min(MIN_KEY_PER_THREAD if in_comments else MIN_KEY_PER_POST, (len(cands) + 1) // 2)
+        if len(chosen) < floor and "key.top-score" not in disabled:
+            rest = sorted((k for k in cands if k not in chosen), key=lambda k: (-k.score, k.order))
+            for k in rest[: floor - len(chosen)]:
+                k.item.rules.append("key.top-score")
+                chosen.append(k)
+        for c in chosen:
             c.item.key = True
 
 

@@ -69,7 +69,7 @@ _META = _rx(r"\b(i|we) ('ll|will|shall|'m going to|am going to) (briefly |now |a
             r"\b(useful|helpful) for me to\b|\bi'?d encourage you\b|"
             r"^(disclaimer|epistemic status|content warning|note|edit|update|tl;?dr|ps|p\.s\.)\s*:|"
             r"^i (should|must|want to|would like to|'d like to) (also |briefly )?(mention|note|add|point out|highlight|flag)\s+(?!that\b)(a|an|the|some|one|two|this|my)\b|"
-            r"^(for [^,]{3,60}, )?(determine|compute|calculate|estimate|count|divide|multiply|subtract|check|look up|plug)\b")
+            r"^(for .{3,80}?, )?(determine|compute|calculate|estimate|count|divide|multiply|subtract|check|look up|plug)\b")
 
 
 def veto_signpost(s: Sent) -> bool:

@@ -140,6 +140,8 @@ def def_we_define(s: Sent) -> str | None:
 
 def def_assign(s: Sent) -> str | None:
     """'X := …' -> the noun before the symbol when named ('the empirical entropy, S_n :='), else the symbol."""
+    if ":=" not in s.text:
+        return None
     m = _ASSIGN.search(s.text.replace("$", " "))
     if not m:
         return None
@@ -159,6 +161,8 @@ _DEIXIS_SUBJ = re.compile(r"^(this|that|it|which|when|so|anyway|also|then|here|t
 
 def def_refers_to(s: Sent) -> str | None:
     """'X refers to / means / stands for …' and 'by X I mean' -> X (X a short noun phrase, not 'this')."""
+    if not re.search(r"refer|mean|stand|denote|short", s.low):
+        return None
     m = _REFERS.search(s.plain.strip())
     if m and len(m.group(1).split()) <= 4 and not _DEIXIS_SUBJ.search(m.group(1).strip("*_\"“ ")) \
             and not re.search(r"[:;]|\b(i'?m|i|you|we|my)\b", m.group(1), re.I) \

@@ -25,7 +25,7 @@ _SUPPOSE = _rx(_LEAD + r"(suppose|imagine|consider|let'?s (say|consider|take|ima
 _FOR_EXAMPLE = _rx(_LEAD + r"(for (example|instance)|e\.g\.|as an (example|illustration)|to (take|give) an example|an example (is|would be)|example:)")
 _TOY = _rx(r"\b(here'?s|here is|this is|take|consider|i have|there'?s) (a|an|one) (\w+ ){0,3}(example|counterexample|counter-example|toy model|construction|instance)\b")
 _LET_MATH = _rx(_LEAD + r"let (\$[^$]*=[^$]*\$|(\$[^$]+\$|[a-zA-Z](\(.{1,12}?\))*)\s*(=|be\b|:))")
-_EXPERIMENT = _rx(r"\b(i|we) (tried|ran|trained|did|performed) (some |a few |a |an )?(numerical |quick |small )?(experiments?|simulations?|runs?|calculations?)|\b(experiments?|simulations?) (show|showed|found|suggest)|\bi'?ve tried to work out\b|\bgoing off\b")
+_EXPERIMENT = _rx(r"\b(i|we) (tried|ran|trained|did|performed) (some |a few |a |an )?(numerical |quick |small )?(experiments?|simulations?|runs?|calculations?)|\b(experiments?|simulations?) (show|showed|found|suggest)|\b(i|we)('ve| have)? (tried|attempted) to (work out|compute|calculate|estimate|derive|reproduce|check|measure)\b|\bgoing off\b")
 _IF_CONSTRUCT = _rx(_LEAD + r"if (i|we|you) (instead |now |just )?(fit|take|train|use|add|set|pick|choose|consider|replace|make|run) (a|an|two|three|four|one|\d+|\$)")
 _DISPUTE_EG = _rx(r"^(this|that|it) (isn'?t|is not|doesn'?t|does not|seems? not)\b.{0,40}\b(e\.g\.|for example|for instance)")
 _CONTRADICT = _rx(r"\b(contradicting|contradicts|is a counter-?example|counter-?example to|refutes)\b")
