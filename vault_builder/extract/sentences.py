@@ -1,10 +1,12 @@
 """Sentence segmentation for block text (Markdown with `$TeX$` math).
 
-A small regex splitter, chosen over pysbd after measuring both on the seed blocks (see
-tests/test_sentences.py and the report of issue 3): it is ~50x faster, never splits inside
-`$…$` math, inline code, links or URLs, and knows the abbreviations of technical prose
-(e.g., i.e., et al., cf., vs., Fig., Eq., Thm., …).  It also splits the glued sentences
-that flattened sources produce ("…generalise.Why is this?").
+A small regex splitter, chosen over pysbd 0.3.4 after measuring both on the seed paragraphs
+(~1,550 sentences): a gold claim was matchable by a single sentence for 172/177 gold claims
+(pysbd 171/177), with exact boundaries for 149 (pysbd 146), in 0.05 s (pysbd 1.2 s).  It never
+splits inside `$…$` math, inline code, links or URLs, knows the abbreviations of technical
+prose (e.g., i.e., et al., cf., vs., Fig., Eq., Thm., …), splits the glued sentences that
+flattened sources produce ("…generalise.Why is this?"), footnote marks ("…model.1 Next") and
+inline bullets.
 
 `split(text)` returns `(start, end)` character spans into `text`, so every sentence is an
 exact substring of the block (the vault quotes it as it reads in the note).
