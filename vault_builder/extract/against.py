@@ -1,0 +1,119 @@
+"""`against`: which claim a counterexample targets (an ordered rule list; the first rule that finds
+a target decides).  Candidates are the kept claims plus the reserve (sentences not kept as claims);
+a reserve sentence that is targeted is promoted to a claim by the caller."""
+from __future__ import annotations
+
+import re
+
+from . import examples as E
+from .candidates import Cand, stems
+from .ruler import Ruler
+
+PROXIMITY = 6.0
+"""How much nearness counts when choosing the claim a counterexample targets."""
+
+
+def _pool_for(c: Cand, pool: list[Cand]) -> list[Cand]:
+    s = c.sents[0]
+    return [k for k in pool if k.item.post == c.item.post and k.order < c.order and k.item.block != c.item.block
+            and (s.in_comments or not k.item.in_comments)]
+
+
+def against_quoted(c: Cand, pool: list[Cand]) -> Cand | None:
+    """A counterexample within two paragraphs after a quote targets a claim of the quoted paragraph
+    when that claim is also the most similar candidate (quoted claims weigh 1.5x)."""
+    s = c.sents[0]
+    if not s.quoted or s.after_quote > 2:
+        return None
+    best = _most_similar(c, _pool_for(c, pool))
+    return best if best is not None and best.item.block == s.quoted else None
+
+
+_POST_REF = re.compile(r"\b(?:in|from|of|by) (?:the|this|your|jesse'?s|the author'?s) (?:post|op|article|essay)\b|\bthe post'?s\b|\bthe op\b", re.I)
+
+
+def against_post_reference(c: Cand, pool: list[Cand]) -> Cand | None:
+    """A counterexample in a thread that says it tests what is 'in the post' targets the most similar
+    claim of the post body."""
+    s = c.sents[0]
+    if not s.in_comments or not any(_POST_REF.search(x.plain) for x in c.sents):
+        return None
+    return _most_similar(c, [k for k in _pool_for(c, pool) if not k.item.in_comments])
+
+
+_YOUR_CASE = re.compile(r"\b(in|for|with|to) your (case|example|construction|setup|model)\b|\byour (example|construction|counterexample)\b", re.I)
+
+
+def against_their_example(c: Cand, pool: list[Cand]) -> Cand | None:
+    """A counterexample set up on the other person's example ('In your case, let's say …') answers the
+    nearest earlier counterexample or example of the thread."""
+    s = c.sents[0]
+    if not s.in_comments or not _YOUR_CASE.search(s.plain):
+        return None
+    earlier = [k for k in c.others if k.item.in_comments and k.item.post == c.item.post and k.order < c.order
+               and k.item.type in ("counterexample", "example") and k.item.block != c.item.block]
+    return max(earlier, key=lambda k: (k.item.type == "counterexample", k.order)) if earlier else None
+
+
+_DISPUTE = re.compile(r"\b(this|that|the above|the) (claim|idea|assumption|statement|hypothesis|promise|argument) (also |too )?(is|seems|turns out to be) (also )?(false|wrong|incorrect|mistaken|not true)\b|"
+                      r"\bi (do not|don'?t) (think|believe) (this|that) (is true|holds|is right|is correct)\b|\bi disagree\b", re.I)
+
+
+def against_disputed(c: Cand, pool: list[Cand]) -> Cand | None:
+    """A counterexample that follows 'I think that this claim is false' (in its paragraph or the one
+    before) targets the claim stated before that sentence, in that paragraph (the best-scoring one)."""
+    first = c.sents[0]
+    cur, steps = first.prev, 0
+    while cur is not None and steps < 8:
+        if _DISPUTE.search(cur.plain):
+            before = [k for k in pool if k.item.post == c.item.post and k.sents[0].block is cur.block
+                      and k.order < c.order and k.sents[0] is not cur and cur.start > k.sents[0].start]
+            if before:
+                return max(before, key=lambda k: (k.kept, k.item.key, k.score, -k.order))
+            return None
+        cur, steps = cur.prev, steps + 1
+    return None
+
+
+def against_similar(c: Cand, pool: list[Cand]) -> Cand | None:
+    """… else the earlier claim (outside the counterexample's own paragraph) most similar in words and
+    concepts to the counterexample and the sentences after it: in a post, claims of the post; in a
+    thread, claims of the post and of earlier comments.  Nearer, kept and quoted claims weigh more."""
+    return _most_similar(c, _pool_for(c, pool))
+
+
+def _most_similar(c: Cand, pool: list[Cand]) -> Cand | None:
+    if not pool:
+        return None
+    ctx = E.following(c.sents, 3)
+    first = c.sents[0]
+    before = [x for x in (first.prev, first.prev.prev if first.prev else None) if x is not None and x.block is first.block]
+    ctx = before + ctx
+    words = stems(" ".join(x.text for x in c.sents + ctx))
+    concepts = {x for s in c.sents + ctx for x in s.concepts}
+    s = c.sents[0]
+    best, best_score = None, 0.0
+    for k in pool:
+        kw = stems(k.item.text)
+        if len(kw) < 3:
+            continue
+        sim = len(words & kw) / (len(kw) ** 0.5 * max(len(words), 1) ** 0.5)
+        sim += 0.05 * len(concepts & set(k.sents[0].concepts))
+        dist = max(c.order - k.order, 1)
+        if s.quoted and s.after_quote <= 2 and k.item.block == s.quoted:
+            dist = 1
+        val = (sim + 0.05) * (1.0 + PROXIMITY / dist) * (1.0 if k.kept else 0.8) * (1.3 if k.item.key else 1.0) + 0.01 * k.score
+        if s.quoted and s.after_quote <= 2 and k.item.block == s.quoted:
+            val *= 1.5
+        if val > best_score:
+            best, best_score = k, val
+    return best
+
+
+AGAINST_RULES = Ruler("against", [
+    ("against.their-example", against_their_example),
+    ("against.disputed-claim", against_disputed),
+    ("against.quoted-claim", against_quoted),
+    ("against.post-reference", against_post_reference),
+    ("against.similar-claim", against_similar),
+])
