@@ -251,3 +251,15 @@ def test_sentence_runs_through_display_math():
     items, _, _ = extract(corpus(p), GLOSSARY)
     ex = next(i for i in items if i.type in ("example", "counterexample"))
     assert "$$f(x) = a b x,$$" in ex.text and ex.text.startswith("Suppose") and "squared error" in ex.text
+
+
+def test_against_other_post_named_by_title():
+    a = post(["Flat minima explain why large networks generalise so well in practice."], title="Why flat minima matter for generalisation")
+    b = post(["Sharp minima are sometimes better than flat ones, contrary to the popular view.",
+              "For example, the post Why flat minima matter for generalisation ignores reparameterisation: "
+              "rescaling two layers makes any flat minimum sharp without changing the function, so the claim fails."],
+             title="Against flatness")
+    items, _, _ = extract(corpus(a, b), GLOSSARY)
+    ce = next(i for i in items if i.type == "counterexample")
+    target = _by_id(items)[ce.against]
+    assert target.post == "Why flat minima matter for generalisation" and "against.other-post" in ce.rules

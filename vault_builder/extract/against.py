@@ -75,6 +75,21 @@ def against_disputed(c: Cand, pool: list[Cand]) -> Cand | None:
     return None
 
 
+def _norm(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower().replace("’", "'")))
+
+
+def against_other_post(c: Cand, pool: list[Cand]) -> Cand | None:
+    """A counterexample that names another post of the corpus by its title (its first five words)
+    targets the most similar claim of that post."""
+    context = _norm(" ".join(x.text for x in c.sents + E.following(c.sents, 2)))
+    for title in dict.fromkeys(k.item.post for k in pool if k.item.post != c.item.post):
+        head = " ".join(_norm(title).split()[:5])
+        if len(head.split()) >= 3 and head in context:
+            return _most_similar(c, [k for k in pool if k.item.post == title and not k.item.in_comments])
+    return None
+
+
 def against_similar(c: Cand, pool: list[Cand]) -> Cand | None:
     """… else the earlier claim (outside the counterexample's own paragraph) most similar in words and
     concepts to the counterexample and the sentences after it: in a post, claims of the post; in a
@@ -99,7 +114,7 @@ def _most_similar(c: Cand, pool: list[Cand]) -> Cand | None:
             continue
         sim = len(words & kw) / (len(kw) ** 0.5 * max(len(words), 1) ** 0.5)
         sim += 0.05 * len(concepts & set(k.sents[0].concepts))
-        dist = max(c.order - k.order, 1)
+        dist = max(abs(c.order - k.order), 1)
         if s.quoted and s.after_quote <= 2 and k.item.block == s.quoted:
             dist = 1
         val = (sim + 0.05) * (1.0 + PROXIMITY / dist) * (1.0 if k.kept else 0.8) * (1.3 if k.item.key else 1.0) + 0.01 * k.score
@@ -114,6 +129,7 @@ AGAINST_RULES = Ruler("against", [
     ("against.their-example", against_their_example),
     ("against.disputed-claim", against_disputed),
     ("against.quoted-claim", against_quoted),
+    ("against.other-post", against_other_post),
     ("against.post-reference", against_post_reference),
     ("against.similar-claim", against_similar),
 ])
