@@ -10,7 +10,7 @@ A single-temperature estimate (what SGLD-based local-learning-coefficient tools 
 m > 1.  We compute λ_eff on a ladder of β and fit the three-term expansion, with m fixed when
 known and otherwise fitted, rounded to an integer and fixed in a second fit.
 
-Sampling: log-grid quadrature for dim ≤ 3 (deterministic, accurate to ~1e−5 up to β = 1e12;
+Sampling: log-grid quadrature for dim ≤ 3 (deterministic, relative error ~1e−4 or better up to β = 1e12;
 see :mod:`.quadrature`), otherwise tempered SMC — reweighted prior samples carried up the
 ladder and moved by Metropolis-adjusted Langevin and one-coordinate Metropolis steps (see
 :mod:`.sampling`), meant for dim up to ~20.
