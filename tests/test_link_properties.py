@@ -15,7 +15,7 @@ from test_link_names import assert_links_resolve, make_corpus, stems_of
 titles = st.text(st.characters(blacklist_categories=("Cs",)), min_size=0, max_size=60)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(titles, min_size=1, max_size=3))
 def test_any_titles_give_legal_unique_names_and_resolving_links(post_titles):
     corpus, items, concepts = make_corpus(post_titles, thread=False)
@@ -29,7 +29,7 @@ def test_any_titles_give_legal_unique_names_and_resolving_links(post_titles):
     assert_links_resolve(files)
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(titles, min_size=1, max_size=2))
 def test_rendering_is_deterministic(post_titles):
     outs = []

@@ -112,3 +112,21 @@ def test_graph_json_has_typed_edges_and_analyses(default_build):
     concepts = [n for n in data["nodes"] if n["type"] == "concept"]
     assert sorted(n["reading_order"] for n in concepts) == list(range(1, len(concepts) + 1))
     assert any(n.get("disputed") for n in data["nodes"] if n["type"] == "claim")
+
+
+def test_snippets_embedded_with_outputs_and_module_copied(vault):
+    from vault_builder import snippets
+
+    code = vault / "_code" / snippets.MODULE_NAME
+    assert (code / "__init__.py").is_file()
+    home = (vault / "Home.md").read_text(encoding="utf-8")
+    assert "## Computations" in home
+    for s in snippets.SNIPPETS:
+        assert s.title in home
+    rlct = (vault / "Concepts" / "RLCT.md").read_text(encoding="utf-8")
+    assert "## Compute it" in rlct and "```python {pre}" in rlct and "```text\n" in rlct
+    assert rlct.count("```python {pre}") == 1  # one {pre} block per note
+    poly = next(vault.glob("Concepts/15-parameter polynomial machine.md"))
+    text = poly.read_text(encoding="utf-8")
+    assert "type: topic" in text and "![[slt-poly15.png]]" in text
+    assert (vault / "_code" / "plots" / "slt-poly15.png").read_bytes().startswith(b"\x89PNG")

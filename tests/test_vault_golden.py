@@ -22,7 +22,7 @@ def build_golden(out: Path) -> Path:
     return out / "vault"
 
 
-def test_golden_vault(tmp_path, update_golden):
+def test_golden_vault(tmp_path, update_golden, no_snippets):
     got = tree(build_golden(tmp_path / "out"))
     expected_dir = GOLDEN / "expected"
     if update_golden:
@@ -41,13 +41,13 @@ def test_golden_vault(tmp_path, update_golden):
     assert not diffs, "\n".join(diffs[:80])
 
 
-def test_golden_build_is_byte_identical_twice(tmp_path):
+def test_golden_build_is_byte_identical_twice(tmp_path, no_snippets):
     first = tree(build_golden(tmp_path / "a"))
     second = tree(build_golden(tmp_path / "b"))
     assert first == second
 
 
-def test_golden_vault_checks_clean(tmp_path):
+def test_golden_vault_checks_clean(tmp_path, no_snippets):
     from vault_builder.check import check_vault
 
     vault = build_golden(tmp_path / "out")

@@ -11,6 +11,7 @@ from vault_builder.pipeline import BuildOptions, build
 from vault_builder.writer import USER_MARKER, write_vault
 
 GOLDEN_CORPUS = Path(__file__).parent / "golden" / "corpus"
+pytestmark = pytest.mark.usefixtures("no_snippets")
 
 NOTE = f"""---
 id: x

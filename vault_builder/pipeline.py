@@ -90,7 +90,8 @@ def build(options: BuildOptions, log: Callable[[str], None] = lambda line: None)
         result.counts["graph_edges"] = graph.number_of_edges()
     vault_dir = options.out / "vault"
     with phase(result, "render", log):
-        files = render.render_vault(corpus, items, concepts, graph)
+        files = render.render_vault(corpus, items, concepts, graph, snippets=True,
+                                    snippet_cache=options.out / ".cache" / "snippets", problems=result.problems)
         result.counts["notes"] = sum(1 for name in files if name.endswith(".md"))
     with phase(result, "write", log):
         result.problems += writer.write_vault(vault_dir, files)

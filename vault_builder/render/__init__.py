@@ -67,6 +67,8 @@ class Ctx:
     concepts: list[Concept]
     g: nx.MultiDiGraph
     extras: Extras = lambda name: ""
+    computations: list = field(default_factory=list)
+    """(snippet title, note path) of every embedded snippet."""
     by_id: dict = field(default_factory=dict)
     posts: dict = field(default_factory=dict)
     """post node -> Post."""
@@ -142,17 +144,36 @@ class Ctx:
 
 
 def render_vault(corpus: Corpus, items: list[Item], concepts: list[Concept], graph: nx.MultiDiGraph,
-                 extras: Extras | None = None) -> dict[str, str | bytes]:
-    """All vault files: notes, maps, canvases and `.obsidian/` settings."""
-    from . import concepts as concept_notes, items as item_notes, maps, pages, posts
+                 extras: Extras | None = None, *, snippets: bool = False, snippet_cache: Path | None = None,
+                 problems: list | None = None) -> dict[str, str | bytes]:
+    """All vault files: notes, maps, canvases and `.obsidian/` settings.
 
-    ctx = Ctx(environment(), corpus, items, concepts, graph, extras or (lambda name: ""))
+    extras: more Markdown per concept name (shown under "Compute it"). snippets: also embed the
+    executable snippets (vault_builder.snippets) with their outputs, copy the numeric module to
+    `_code/` and write toy-topic notes; results are cached in snippet_cache. Problems found on the
+    way (a failing snippet) are appended to `problems`.
+    """
+    from . import computations, concepts as concept_notes, items as item_notes, maps, pages, posts
+
+    ctx = Ctx(environment(), corpus, items, concepts, graph)
+    prepared = computations.prepare(ctx, snippet_cache) if snippets else computations.Prepared()
+    if problems is not None:
+        problems += prepared.problems
+
+    def extra(name: str) -> str:
+        parts = [(extras or (lambda n: ""))(name).strip(), prepared.extras.get(name, "").strip()]
+        return "\n\n".join(p for p in parts if p)
+
+    ctx.extras = extra
+    ctx.computations = prepared.index
     files: dict[str, str | bytes] = {}
     files.update(posts.render(ctx))
     files.update(item_notes.render(ctx))
     files.update(concept_notes.render(ctx))
+    files.update(computations.topic_notes(ctx, prepared))
     files.update(pages.render(ctx))
     files.update(maps.render(ctx))
+    files.update(prepared.files)
     files.update(obsidian.settings_files())
     return dict(sorted(files.items()))
 

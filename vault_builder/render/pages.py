@@ -5,7 +5,7 @@ from collections import Counter
 
 from ..paths import wikilink
 from . import Ctx
-from .markdown import stem
+from .markdown import note_link, stem
 
 KINDS = ("claim", "definition", "example", "counterexample")
 PLURAL = {"claim": "claims", "definition": "definitions", "example": "examples", "counterexample": "counterexamples"}
@@ -93,6 +93,7 @@ def render_home(ctx: Ctx) -> str:
         fm={"type": "home", "title": "Home", "aliases": [], "tags": ["type/home"]},
         c=counts(ctx), posts=post_rows(ctx), start=[ctx.link(n) for n in order[:15]], more=max(0, len(order) - 15),
         top=[ctx.link(n) for n in top], maps=maps, reading_order=ctx.page_link("reading_order"),
+        computations=[(title, note_link(note)) for title, note in ctx.computations],
     )
 
 

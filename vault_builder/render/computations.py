@@ -1,0 +1,134 @@
+"""Executable snippets in the vault (vault_builder.snippets): the numeric module copied to
+`_code/slt_numeric/`, every snippet run (results cached in `cache_dir`) and embedded with its
+output (and plot, as `_code/plots/<name>.png`) in the notes of its concepts. Snippet concepts
+that are not concepts of this vault ("15-parameter polynomial machine", "θ1θ2 toy model") get
+a topic note of their own in `Concepts/`.
+
+`prepare(ctx, cache_dir)` returns the extra Markdown per note name and the files to add;
+render_vault calls it when asked to (the pipeline does; unit tests of rendering do not).
+"""
+from __future__ import annotations
+
+import re
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..models import Problem
+from ..paths import NameRegistry, name_key
+from ..tags import slug
+from . import Ctx
+from .markdown import stem
+
+PLOTS = "_code/plots"
+ENABLED = True
+"""Switch for tests that build vaults without running the snippets (golden trees, writer tests)."""
+
+
+@dataclass
+class Prepared:
+    extras: dict = field(default_factory=dict)
+    """concept name (or topic name) -> Markdown for its note."""
+    files: dict = field(default_factory=dict)
+    topics: dict = field(default_factory=dict)
+    """topic name -> note path, for snippet concepts that are not concepts of the vault."""
+    index: list = field(default_factory=list)
+    """(title, note path) of every snippet, for Home."""
+    problems: list = field(default_factory=list)
+
+
+def prepare(ctx: Ctx, cache_dir: Path | None, workers: int = 2) -> Prepared:
+    if not ENABLED:
+        return Prepared()
+    try:
+        from .. import snippets as S
+    except ImportError:  # the snippets module is optional
+        return Prepared()
+    out = Prepared()
+    if not S.SNIPPETS:
+        return out
+    with tempfile.TemporaryDirectory(prefix="vault-code-") as tmp:
+        code_dir = Path(cache_dir) / "code" if cache_dir else Path(tmp)
+        written = S.copy_module(code_dir)
+        for path in sorted(written):
+            out.files[f"_code/{S.MODULE_NAME}/{path.name}"] = path.read_bytes()
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            futures = [(s, pool.submit(S.run_snippet, s, code_dir, cache_dir)) for s in S.SNIPPETS]
+            results = {}
+            for s, fut in futures:
+                try:
+                    results[s.name] = fut.result()
+                except S.SnippetError as exc:
+                    out.problems.append(Problem("warning", "snippet-failed", str(exc).splitlines()[0]))
+    known = {name_key(ctx.node(n)["label"]): ctx.node(n)["label"]
+             for n, t in ctx.g.nodes(data="type") if t == "concept"}
+    for n, t in ctx.g.nodes(data="type"):
+        if t == "concept":
+            for alias in (*ctx.node(n).get("aliases", []), *ctx.node(n).get("abbreviations", [])):
+                known.setdefault(name_key(alias), ctx.node(n)["label"])
+    names = registry(ctx)
+    first: dict[str, bool] = {}
+    for s in S.SNIPPETS:
+        result = results.get(s.name)
+        targets = []
+        for c in s.concepts:
+            target = known.get(name_key(c))
+            if target is None:
+                if c not in out.topics:
+                    out.topics[c] = names.path("Concepts", names.claim("Concepts", readable(c)))
+                target = c
+            targets.append(target)
+        image = None
+        if result is not None and result.png is not None:
+            image = f"slt-{slug(s.name) or 'plot'}.png"
+            out.files[f"{PLOTS}/{image}"] = result.png
+        for target in dict.fromkeys(targets):
+            include_pre = not first.get(target)
+            first[target] = True
+            md = S.render_snippet(s, include_pre=include_pre)
+            md += "\n" + (S.render_result(result, image) if result is not None
+                          else "> [!warning] This snippet failed when the vault was built.\n")
+            out.extras[target] = (out.extras.get(target, "") + "\n" + md).strip() + "\n"
+        home = targets[0]
+        out.index.append((s.title, out.topics.get(home) or ctx.node(f"concept:{home}")["note"]))
+    return out
+
+
+def readable(name: str) -> str:
+    """A name for a note's file: "|x|" reads as "abs x" (the title keeps the original)."""
+    return re.sub(r"\|([^|]+)\|", r"abs \1", name)
+
+
+def registry(ctx: Ctx) -> NameRegistry:
+    """A name registry holding every name the vault already uses (notes and pages)."""
+    names = NameRegistry()
+    taken = [d["note"] for _, d in ctx.g.nodes(data=True) if d.get("note")]
+    taken += list(ctx.g.graph["notes"].values()) + list(ctx.g.graph["debate_maps"].values())
+    for note in sorted(set(taken)):
+        folder = note.rsplit("/", 1)[0] if "/" in note else ""
+        if stem(note) not in names:
+            names.claim(folder, stem(note))
+    return names
+
+
+def topic_notes(ctx: Ctx, prepared: Prepared) -> dict[str, str]:
+    """A note per toy topic: what it is about, its snippets and outputs, the concepts involved."""
+    files = {}
+    for topic, note in sorted(prepared.topics.items()):
+        related = []
+        try:
+            from .. import snippets as S
+
+            for s in S.SNIPPETS:
+                if topic in s.concepts:
+                    related += [c for c in s.concepts if c != topic and f"concept:{c}" in ctx.g]
+        except ImportError:
+            pass
+        fm = {"type": "topic", "title": topic, "aliases": [topic] if topic != stem(note) else [],
+              "tags": ["type/topic", f"topic/{slug(topic)}"] if slug(topic) else ["type/topic"]}
+        files[note] = ctx.env.get_template("topic.md.j2").render(
+            fm=fm, name=topic, body=prepared.extras.get(topic, "").strip(),
+            related=[ctx.link(f"concept:{c}") for c in dict.fromkeys(related)],
+            home=ctx.page_link("home"))
+    return files
