@@ -270,7 +270,9 @@ LEAD_INS = re.compile(
     r"first(?: of all)?|second(?:ly)?|third(?:ly)?|next|finally|in summary|in short|in particular|in general|in practice|"
     r"in other words|to (?:state|put) this differently|that said|all that said|having said that|of course|"
     r"as a practical takeaway|as far as I can tell|as I read it|in (?:this|that) sense|for (?:example|instance)|"
-    r"e\.g\.|i\.e\.|consider|suppose|yes|no|well|rather|anyway|granted|okay|ok|"
+    r"e\.g\.|i\.e\.|consider|suppose|yes|no|well|rather|anyway|granted|okay|ok|fortunately|unfortunately|"
+    r"interestingly|importantly|crucially|basically|essentially|notably|clearly|obviously|in fact|actually|"
+    r"admittedly|nonetheless|nevertheless|instead|similarly|likewise|conversely|ultimately|overall|again|"
     r"I (?:would )?(?:think|believe|expect|suspect|claim|agree|guess|argue|would argue|maintain|still think|still maintain)(?: that)?|"
     r"it (?:seems|appears) (?:to me )?(?:that)?|note that|notice that|recall that|it is (?:true|clear|worth noting) that)"
     r"(?:\b|(?<=\.))[,:]?\s+)+",
@@ -284,8 +286,11 @@ _FUNCTION_WORDS = (
     "roughly|quite|rather|still|make|makes|making|say|says|saying|believe|believes|believing|think|thinks|mean|"
     "means|show|shows|suggest|suggests|claim|claims|argue|argues|imply|implies|expect|expects|know|see|find|get|"
     "gets|give|gives|have|has|had|having|take|takes|need|needs|want|wants|seem|seems|tell|tells|call|called|"
-    "one|two|try|trying|going|exactly|able|likely|possible|due|order|kind|sort|lot|bit|way|part|just above")
+    "one|two|try|trying|going|exactly|able|likely|possible|due|order|kind|sort|lot|bit|way|part|just above|"
+    "don['’]t|doesn['’]t|isn['’]t|aren['’]t|won['’]t|can['’]t|it['’]s|that['’]s|there['’]s|depend|depends|"
+    "correspond|corresponds|assume|assumes|lead|leads|end up|ends up|as a measure|according|rely|relies|refer|refers")
 TRAILING_WEAK = re.compile(rf"\s+(?:{_FUNCTION_WORDS})$", re.I)
+DANGLING_ADJECTIVE = re.compile(r"\s+\w+(?:ive|ic|ical|ous|ary|ful)$", re.I)
 BREAK_BEFORE = re.compile(r"\s(?=(?:that|which|who|whereas|because|since|while|although|though|unless|so that|"
                           r"in order|rather than|than|but|and|or|as|if|when|where|by|for|with|without|to|of|in|on)\b)", re.I)
 ASIDE = re.compile(r",\s+(?:not|rather than|unlike|like|e\.g\.|i\.e\.|however|in particular|of course|at least|"
@@ -382,7 +387,13 @@ def clause_cut(text: str, limit: int) -> str:
     if breaks:
         return window[: breaks[-1]]
     pos = window.rfind(" ")
-    return window[:pos] if pos > 0 else window[:limit]
+    cut = window[:pos] if pos > 0 else window[:limit]
+    # cut inside a noun phrase: drop adjectives left without their noun ("an inductive [bias]")
+    while True:
+        shorter = DANGLING_ADJECTIVE.sub("", cut)
+        if shorter == cut or len(shorter) < limit * 0.4:
+            return cut
+        cut = shorter
 
 
 def resolved(term: str, index: dict[str, str]) -> str | None:
