@@ -51,7 +51,7 @@ PAGES = {
     "concept_map": ("Maps", "Concept map", ".canvas"),
 }
 DISPUTE_CUES = re.compile(
-    r"\b(?:I (?:don['’]t|do not|doesn['’]t) (?:think|agree|buy|see|believe)|disagree|not (?:true|right|correct|convinced)"
+    r"\b(?:I (?:don['’]t|do not|doesn['’]t) (?:really |quite |fully |entirely )?(?:think|agree|buy|see|believe|understand)|disagree|not (?:true|right|correct|convinced)"
     r"|(?:is|are|seems|was) (?:wrong|false|incorrect|mistaken|misleading)|doesn['’]t (?:follow|hold|work)"
     r"|I['’]m not sure|on the contrary|I object|counter-?example|that['’]s not)\b", re.I)
 
@@ -316,8 +316,11 @@ def short_title(item: Item, concept_names: dict[str, str] | None = None, limit: 
     text = re.sub(r"\s+", " ", text).strip()
     text = re.sub(r"^\(?[0-9ivx]+[.)]\s+", "", text)  # "(ii) ", "2. "
     text = LEAD_INS.sub("", text).strip()
-    text = re.split(r"(?<=[a-z0-9)])[.?!](?:\s|$)", text, maxsplit=1)[0]  # first sentence only
-    text = re.sub(r"\s+([,;:])", r"\1", text)
+    text = re.sub(r"\s+([,;:.?!])", r"\1", text)
+    sentences = [t for t in re.split(r"(?<=[a-z0-9)])[.?!](?:\s+|$)", text) if t.strip()]
+    while len(sentences) > 1 and len(sentences[0].split()) < 3:  # "Instead." (its math removed)
+        sentences.pop(0)
+    text = LEAD_INS.sub("", sentences[0]).strip() if sentences else text  # the first real sentence
     text = re.sub(r"\s*\(\s*\)", "", text)  # parentheses emptied by removing math
     if len(text) > limit:
         text = ASIDE.sub("", text)

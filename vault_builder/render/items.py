@@ -56,6 +56,11 @@ def summary(ctx: Ctx, node: str) -> dict:
     return {"link": ctx.link(node), "author": item.author, "source": ctx.source(item), "type": item.type}
 
 
+def in_order(ctx: Ctx, nodes) -> list[str]:
+    """Item nodes in reading order (post order, then where they stand in the post or thread)."""
+    return sorted(set(nodes), key=lambda n: (ctx.item_rank.get(n, (0, 0)), n))
+
+
 def provenance(ctx: Ctx, item: Item) -> dict:
     return {"file": item.source_file, "block": item.block, "rules": item.rules,
             "cues": {AXIS_NAMES.get(k, k): v for k, v in sorted(item.taxonomy_cues.items())}}
@@ -71,10 +76,10 @@ def render_item(ctx: Ctx, item: Item) -> str:
         "concepts": [ctx.link(c) for c in concept_nodes(ctx, item)],
         "taxonomy": [{"axis": AXIS_NAMES[a], "label": (item.taxonomy or {}).get(a), "cue": item.taxonomy_cues.get(a)}
                      for a in TAXONOMY_AXES if (item.taxonomy or {}).get(a)],
-        "counterexamples": [summary(ctx, u) for u in ctx.into(node, "counterexample_to")],
-        "disputes": [summary(ctx, u) for u, s in sorted(set(replies_in)) if s == "disputes"],
-        "responses": [summary(ctx, u) for u, s in sorted(set(replies_in)) if s != "disputes"],
-        "replies_to": [summary(ctx, v) for v in ctx.out(node, "replies_to")],
+        "counterexamples": [summary(ctx, u) for u in in_order(ctx, ctx.into(node, "counterexample_to"))],
+        "disputes": [summary(ctx, u) for u in in_order(ctx, {u for u, s in replies_in if s == "disputes"})],
+        "responses": [summary(ctx, u) for u in in_order(ctx, {u for u, s in replies_in if s != "disputes"})],
+        "replies_to": [summary(ctx, v) for v in in_order(ctx, ctx.out(node, "replies_to"))],
         "duplicates": [ctx.link(v) for v in ctx.out(node, "duplicate_of") + ctx.into(node, "duplicate_of")],
         "provenance": provenance(ctx, item),
         "term": None, "relies_on": [], "other_definitions": [], "against": None,
