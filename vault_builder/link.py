@@ -308,8 +308,9 @@ def short_title(item: Item, concept_names: dict[str, str] | None = None, limit: 
     if item.type == "definition" and item.term:
         term = resolve_term(item.term, concept_names or {})
         term = term[:1].upper() + term[1:]
-        room = max(24, 78 - len(term) - 3)
-        return f"{term} — {tidy_end(clause_cut(item.post, room)) if len(item.post) > room else item.post}"
+        where = f"comment {item.comment[1:]} on " if item.in_comments and item.comment else ""
+        room = max(24, 78 - len(term) - 3 - len(where))
+        return f"{term} — {where}{tidy_end(clause_cut(item.post, room)) if len(item.post) > room else item.post}"
     text = _MATH.sub(lambda m: tex_words(m.group()), item.text)
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # [label](url) -> label
     text = re.sub(r"[*_`>\[\]]", "", text)
