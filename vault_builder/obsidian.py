@@ -7,7 +7,8 @@ import json
 # Graph view colour groups, one per note type (tag queries), as RGB integers.
 COLOURS = {
     "post": 0x4C78A8, "thread": 0x9ECAE9, "concept": 0xF58518, "claim": 0xE45756, "definition": 0x54A24B,
-    "example": 0x72B7B2, "counterexample": 0xB279A2, "person": 0xEECA3B, "map": 0x888888, "home": 0x222222,
+    "example": 0x72B7B2, "counterexample": 0xB279A2, "person": 0xEECA3B, "topic": 0xFF9DA6, "map": 0x888888,
+    "home": 0x222222,
 }
 # Obsidian property types (Settings → Properties) of every property the build writes.
 PROPERTY_TYPES = {
