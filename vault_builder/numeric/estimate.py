@@ -10,10 +10,15 @@ A single-temperature estimate (what SGLD-based local-learning-coefficient tools 
 m > 1.  We compute λ_eff on a ladder of β and fit the three-term expansion, with m fixed when
 known and otherwise fitted, rounded to an integer and fixed in a second fit.
 
-Sampling: log-grid quadrature for dim ≤ 3 (deterministic, relative error ~1e−4 or better up to β = 1e12;
-see :mod:`.quadrature`), otherwise tempered SMC — reweighted prior samples carried up the
-ladder and moved by Metropolis-adjusted Langevin and one-coordinate Metropolis steps (see
-:mod:`.sampling`), meant for dim up to ~20.
+Sampling: log-grid quadrature for dim ≤ 3 (deterministic, relative error ~1e−4 or better up
+to β = 1e12; see :mod:`.quadrature`), otherwise tempered SMC — reweighted prior samples carried
+up the ladder and moved by Metropolis-adjusted Langevin and one-coordinate Metropolis steps
+(see :mod:`.sampling`), meant for dim up to ~20.
+
+Limitation: the fit assumes the ladder is already in the asymptotic regime.  A model whose
+geometry changes across scales — e.g. the two-unit tanh network, where K ≈ (b1a1 + b2a2)²
+(λ = 1/2) until the cubic terms are resolved (λ = 2/3) — has λ_eff still rising through
+β ~ 10^8, and the fit then overshoots by a few %; raise ``beta_max``/``fit_from``.
 """
 from __future__ import annotations
 

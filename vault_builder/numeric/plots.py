@@ -87,7 +87,7 @@ def plot_poly15(betas=None):
     from .toys import POLY15_ONE, POLY15_X4, poly15_lam_eff
 
     plt = pyplot()
-    betas = np.logspace(1, 12, 23) if betas is None else np.asarray(betas, dtype=float)
+    betas = np.logspace(1, 12, 12) if betas is None else np.asarray(betas, dtype=float)
     fig, ax = plt.subplots(figsize=_SIZE, dpi=100)
     ax.semilogx(betas, poly15_lam_eff(POLY15_X4, betas), "o-", ms=3, label="f = x⁴ (m = 11)")
     ax.semilogx(betas, poly15_lam_eff(POLY15_ONE, betas), "s-", ms=3, label="f = 1 (m = 7)")
@@ -104,7 +104,7 @@ def plot_theta1theta2(ns=None, eps: float = 0.1):
     from .toys import theta1theta2_mass
 
     plt = pyplot()
-    ns = np.logspace(1, 12, 23) if ns is None else np.asarray(ns, dtype=float)
+    ns = np.logspace(1, 12, 12) if ns is None else np.asarray(ns, dtype=float)
     rows = [theta1theta2_mass(n, eps) for n in ns]
     fig, ax = plt.subplots(figsize=_SIZE, dpi=100)
     ax.semilogx(ns, [r[(0.0, 0.0)] for r in rows], "o-", ms=3, label=f"square of half-width {eps} at (0, 0)")
@@ -121,7 +121,7 @@ def plot_trapping(betas=None, eps: float = 0.1):
     from .toys import trapping_fraction
 
     plt = pyplot()
-    betas = np.logspace(1, 12, 23) if betas is None else np.asarray(betas, dtype=float)
+    betas = np.logspace(1, 12, 12) if betas is None else np.asarray(betas, dtype=float)
     fig, ax = plt.subplots(figsize=_SIZE, dpi=100)
     ax.semilogx(betas, [trapping_fraction("min", b, eps) for b in betas], "o-", ms=3, label="min(|x|, |y|)")
     ax.semilogx(betas, [trapping_fraction("xy2", b, eps) for b in betas], "s-", ms=3, label="(xy)²")
