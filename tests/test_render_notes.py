@@ -56,3 +56,13 @@ def test_every_note_type_renders_with_user_section():
     assert "## Disputed by" in claim and "| Normative or descriptive | descriptive |" in claim
     concept = files["Concepts/RLCT.md"]
     assert "## Definitions in the sources" in concept and "**Builds on:** [[Complexity]]" in concept
+
+
+def test_item_of_an_unknown_post_still_renders():
+    from vault_builder.models import Item
+
+    corpus, items, concepts = make_corpus(["P"])
+    items.append(Item("lost", "claim", "A claim whose post is gone.", "No such post", False, None, "x.md", "p9"))
+    g = link.link(corpus, items, concepts)
+    files = render.render_vault(corpus, items, concepts, g)
+    assert "A claim whose post is gone." in files[items[-1].note]

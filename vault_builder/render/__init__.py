@@ -103,14 +103,17 @@ class Ctx:
     def page_link(self, name: str, alias: str | None = None) -> str:
         return note_link(self.page(name), None, alias)
 
-    def item_post(self, item: Item) -> tuple[Post, str]:
+    def item_post(self, item: Item) -> tuple[Post | None, str]:
+        """The item's post and its node ((None, "") if no post of the corpus has its title)."""
         pnode = self.node(f"item:{item.id}")["post"]
-        return self.posts[pnode], pnode
+        return self.posts.get(pnode), pnode
 
     def source(self, item: Item) -> str:
         """Link to the exact block an item was taken from: [[Post#^p12|Post, ¶12]] (or the
         thread's block for comment items); without the anchor if the block is not in the note."""
         post, pnode = self.item_post(item)
+        if post is None:
+            return f"{item.post or 'unknown post'} (`{item.source_file}`)"
         tnode = "thread:" + pnode[5:]
         in_thread = item.in_comments and tnode in self.g
         found = post.block(item.block)
@@ -122,7 +125,9 @@ class Ctx:
 
     def where(self, item: Item) -> str:
         """"[[Post]]" or "[[Thread#Comment 3|comment 3]] on [[Post]]"."""
-        _, pnode = self.item_post(item)
+        post, pnode = self.item_post(item)
+        if post is None:
+            return item.post or "an unknown post"
         tnode = "thread:" + pnode[5:]
         if item.in_comments and item.comment and tnode in self.g:
             return self.link(tnode, f"Comment {item.comment[1:]}", f"comment {item.comment[1:]}") + " on " + self.link(pnode)

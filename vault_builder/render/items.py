@@ -26,8 +26,8 @@ def front(ctx: Ctx, item: Item) -> dict:
         "aliases": [label] if label != stem(item.note) else [],
         "tags": item_tags(item),
         "author": item.author,
-        "post": ctx.prop_link(pnode),
-        "source_url": post.url, "date": post.date,
+        "post": ctx.prop_link(pnode) if post else item.post,
+        "source_url": post.url if post else None, "date": post.date if post else None,
         "concepts": [ctx.prop_link(c) for c in concept_nodes(ctx, item)],
     }
     if item.type == "claim":
