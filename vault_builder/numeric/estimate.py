@@ -140,7 +140,7 @@ def estimate_rlct(
     if known (recommended; otherwise it is fitted, rounded and clipped to [1, dim] — reliable
     with quadrature, but with SMC's noise the fitted m is often off by one and λ by a few %).  ``method``: "auto" (quadrature
     for dim ≤ 3, else SMC), "quadrature" or "smc".  ``betas``: the quadrature ladder (default
-    10^3 … 10^12, 28 rungs); ``beta_max``: top of the SMC ladder (default 1e8); ``fit_from``:
+    10^3 … 10^10, 15 rungs); ``beta_max``: top of the SMC ladder (default 1e8); ``fit_from``:
     smallest β used in the fit (default 1e3).  ``n_particles``, ``n_moves``,
     ``grad``: SMC settings (see :func:`.sampling.smc_ladder`).  Deterministic given ``seed``.
     """
@@ -152,9 +152,8 @@ def estimate_rlct(
         method = "quadrature" if dim <= 3 else "smc"
     diag: dict = {}
     if method == "quadrature":
-        ladder_betas = np.logspace(3, 12, 28) if betas is None else np.asarray(betas, dtype=float)
-        q = quadrature_ladder(K, dim, w_star, ladder_betas, prior=prior, radius=radius,
-                              **({"points_per_panel": 3} if dim == 3 else {}))
+        ladder_betas = np.logspace(3, 10, 15) if betas is None else np.asarray(betas, dtype=float)
+        q = quadrature_ladder(K, dim, w_star, ladder_betas, prior=prior, radius=radius)
         bs, mean_k, log_z, ess = q.betas, q.mean_k, q.log_z, None
         diag.update(n_points=q.n_points, k_min=q.k_min)
         lo = 1e3 if fit_from is None else fit_from

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-_MAX_POINTS = 12_000_000  # about 100 MB of float64 K values
+_MAX_POINTS = 40_000_000  # evaluated in chunks of about a million points
 
 
 @dataclass(frozen=True)
@@ -95,6 +95,16 @@ def _prior_log_density(offsets: list[np.ndarray], prior: str, radius: np.ndarray
     return out
 
 
+DEFAULT_RESOLUTION = {1: (0.25, 4), 2: (0.25, 4), 3: (1.0, 6)}
+"""(panel_width, points_per_panel) by dimension: 16 nodes per e-fold in 1-2 dims, 6 in 3.
+
+In s = log|u| a term |u|^p of K switches the integrand off over about 1/p e-folds, so the
+resolution needed grows with the power.  Measured on K = u^p (β from 1e3 to 1e12), the
+relative error of E_β[K] is ~3e−6 (p = 2), ~1e−3 (p = 4), ~2e−2 (p = 6) at 6 nodes per
+e-fold, and ~1e−6, ~2e−5, ~2e−4 at 16.  Pass panel_width/points_per_panel for other needs.
+"""
+
+
 def quadrature_ladder(
     K,
     dim: int,
@@ -104,25 +114,31 @@ def quadrature_ladder(
     prior: str = "uniform",
     radius=1.0,
     min_offset: float | None = None,
-    panel_width: float = 1.0,
-    points_per_panel: int = 4,
+    panel_width: float | None = None,
+    points_per_panel: int | None = None,
 ) -> QuadratureLadder:
     """E_β[K] − K(w*) and log Z(β) for every β in ``betas``, by log-grid quadrature.
 
     ``prior`` is "uniform" on the box w* ± radius or "gaussian" N(w*, radius²) (integrated over
-    w* ± 8·radius, where its mass is 1 − 1e−15).  The grid is a product over coordinates, so it resolves zero sets of K − K(w*) that
-    lie on coordinate hyperplanes through w* (normal crossings, products, sums of such); for a
-    curved zero set use the sampler instead.
+    w* ± 8·radius, where its mass is 1 − 1e−15).  The grid is a product over coordinates, so it
+    resolves zero sets of K − K(w*) that lie on coordinate hyperplanes through w* (normal
+    crossings, products, sums of such); for a curved zero set use the sampler instead.
+    ``min_offset`` (relative to the box) defaults to 1e−2/√β_max (inside it K is so small at
+    every β of the ladder that the integrand is flat); resolution defaults to
+    :data:`DEFAULT_RESOLUTION`.
     """
     if dim < 1 or dim > 3:
         raise ValueError(f"quadrature is for dim <= 3 (got {dim}); use method='smc'")
     betas = np.sort(np.asarray(betas, dtype=float))
+    pw, q = DEFAULT_RESOLUTION[dim]
+    pw = pw if panel_width is None else panel_width
+    q = q if points_per_panel is None else points_per_panel
     radius = np.broadcast_to(np.asarray(radius, dtype=float), (dim,)).copy()
     if min_offset is None:
-        min_offset = 1e-4 / np.sqrt(betas[-1])
+        min_offset = 1e-2 / np.sqrt(betas[-1])
     box = prior_box(prior, radius)
-    grids = [log_grid_1d(b, min(min_offset * b, b / 10), panel_width=panel_width,
-                         points_per_panel=points_per_panel) for b in box]
+    grids = [log_grid_1d(b, min(min_offset * b, b / 10), panel_width=pw, points_per_panel=q)
+             for b in box]
     offsets = [g[0] for g in grids]
     logw = [np.log(g[1]) + lp for g, lp in zip(grids, _prior_log_density(offsets, prior, radius))]
     n_points = int(np.prod([len(u) for u in offsets]))
@@ -130,12 +146,19 @@ def quadrature_ladder(
         raise ValueError(f"quadrature grid of {n_points} points is too large; coarsen the grid")
     w_star = np.asarray(w_star, dtype=float)
     k_star = float(np.asarray(K(w_star), dtype=float))
+    acc = _StreamingMoments(betas)
+    for kv, lw in _grid_chunks(K, dim, w_star, offsets, logw, n_points):
+        acc.add(kv - k_star, lw)
+    mean_k, log_z = acc.result()
+    return QuadratureLadder(betas=betas, mean_k=mean_k, log_z=log_z, n_points=n_points, k_min=acc.k_min)
 
-    # K on the grid, one slab of the first coordinate at a time (K maps (..., dim) -> (...)).
+
+def _grid_chunks(K, dim, w_star, offsets, logw, n_points, chunk=1_000_000):
+    """Yield (K values, log weights) over the tensor grid, a slab of the first axis at a time."""
     rest_u = np.meshgrid(*offsets[1:], indexing="ij") if dim > 1 else []
     rest_lw = sum(np.meshgrid(*logw[1:], indexing="ij")) if dim > 1 else np.zeros(())
-    kvals, lws = [], []
-    step = max(1, 2_000_000 // max(1, n_points // len(offsets[0])))
+    per_slab = max(1, n_points // len(offsets[0]))
+    step = max(1, chunk // per_slab)
     for start in range(0, len(offsets[0]), step):
         u0 = offsets[0][start:start + step]
         shape = (len(u0),) + (rest_u[0].shape if dim > 1 else ())
@@ -143,20 +166,33 @@ def quadrature_ladder(
         pts[..., 0] = (w_star[0] + u0).reshape((-1,) + (1,) * (dim - 1))
         for j in range(1, dim):
             pts[..., j] = w_star[j] + rest_u[j - 1]
-        kvals.append(np.asarray(K(pts), dtype=float).ravel() - k_star)
-        lws.append((logw[0][start:start + step].reshape((-1,) + (1,) * (dim - 1)) + rest_lw).ravel())
-    kv = np.concatenate(kvals)
-    lw = np.concatenate(lws)
-    k_min = float(kv.min())
-    shift = min(k_min, 0.0)  # keep exponents <= 0 even if w* is not a minimum
+        lw = logw[0][start:start + step].reshape((-1,) + (1,) * (dim - 1)) + rest_lw
+        yield np.asarray(K(pts), dtype=float).ravel(), np.broadcast_to(lw, shape).ravel()
 
-    mean_k = np.empty(len(betas))
-    log_z = np.empty(len(betas))
-    for i, b in enumerate(betas):
-        expo = lw - b * (kv - shift)
-        top = expo.max()
-        p = np.exp(expo - top)
-        z = p.sum()
-        mean_k[i] = float(np.dot(p, kv) / z)
-        log_z[i] = float(np.log(z) + top - b * shift)
-    return QuadratureLadder(betas=betas, mean_k=mean_k, log_z=log_z, n_points=n_points, k_min=k_min)
+
+class _StreamingMoments:
+    """Σ w e^(−βk) and Σ w k e^(−βk) for many β over chunks, as running log-sum-exps."""
+
+    def __init__(self, betas):
+        self.betas = betas
+        self.top = np.full(len(betas), -np.inf)
+        self.z = np.zeros(len(betas))
+        self.m1 = np.zeros(len(betas))
+        self.k_min = np.inf
+
+    def add(self, k, lw):
+        self.k_min = min(self.k_min, float(k.min()))
+        for i, b in enumerate(self.betas):
+            expo = lw - b * k
+            top = float(expo.max())
+            if top > self.top[i]:
+                scale = np.exp(self.top[i] - top) if np.isfinite(self.top[i]) else 0.0
+                self.z[i] *= scale
+                self.m1[i] *= scale
+                self.top[i] = top
+            p = np.exp(expo - self.top[i])
+            self.z[i] += p.sum()
+            self.m1[i] += np.dot(p, k)
+
+    def result(self):
+        return self.m1 / self.z, np.log(self.z) + self.top
