@@ -263,3 +263,14 @@ def test_against_other_post_named_by_title():
     ce = next(i for i in items if i.type == "counterexample")
     target = _by_id(items)[ce.against]
     assert target.post == "Why flat minima matter for generalisation" and "against.other-post" in ce.rules
+
+
+def test_terms_defined_in_the_text_become_concepts_of_later_items():
+    p = post([
+        "We call such regions \"loss canyons\".",
+        "Loss canyons are not bowls, and their width does not measure how well a network generalises.",
+    ])
+    items, concepts, _ = extract(corpus(p), GLOSSARY)
+    assert any(c.name == "Loss canyons" and c.discovered for c in concepts)
+    claim = next(i for i in items if i.type == "claim")
+    assert "Loss canyons" in claim.concepts and "claim.concepts" in claim.rules

@@ -29,7 +29,7 @@ from . import taxonomy as T
 from .against import AGAINST_RULES
 from .candidates import Cand, State, make_item
 from .context import Sent, block_sents
-from .glossary import ConceptIndex, load_glossary, load_overrides  # noqa: F401  (public API)
+from .glossary import ConceptIndex, _fold, load_glossary, load_overrides  # noqa: F401  (public API)
 from .ids import slug, stable_id, unique_ids  # noqa: F401
 
 __all__ = ["extract", "stable_id", "load_glossary", "load_overrides", "all_rule_names", "RULERS"]
@@ -57,7 +57,7 @@ def _definition_passage(s: Sent) -> list[Sent]:
     return out
 
 
-def _unit(state: State, post: Post, sents: list[Sent], unit: str) -> None:
+def _unit(state: State, post: Post, sents: list[Sent], unit: str, defs: dict) -> None:
     disabled = state.disabled
     n_cands, n_reserve = len(state.cands), len(state.reserve)
     consumed: set[int] = set()
@@ -76,7 +76,7 @@ def _unit(state: State, post: Post, sents: list[Sent], unit: str) -> None:
             consumed.add(id(s))  # the rest of the passage may still state a claim or a definition
             in_passage.update(id(x) for x in passage)
             continue
-        term, d_rules = D.definition_of(s, disabled)
+        term, d_rules = defs.get(id(s)) or (None, [])
         veto = C.vetoed(s, disabled)
         score, c_rules = (0.0, []) if veto else C.claim_score(s, disabled)
         if s.block.id in state.quoted_blocks and not veto and "claim.disputed" not in disabled:
@@ -128,14 +128,30 @@ NAMING_RULES = {"def.called", "def.we-call", "def.defined-as", "def.we-define", 
 _ADJ = re.compile(r"^[a-z\-]+(ing|ed|ic|al|ble|ous|ive|ful|less)$")
 
 
-def _discover(items: list[Item], index: ConceptIndex) -> list[Concept]:
-    """New concepts from definitions the glossary lacks: named terms of 1-4 words, no bare adjectives."""
+EXPLICIT_NAMING_RULES = {"def.called", "def.we-call", "def.defined-as", "def.we-define", "def.definition-of",
+                         "def.acronym", "def.this-is-quoted", "def.quoted-gloss", "def.name-for", "def.abbr-expansion",
+                         "def.distinguish", "def.refers-to"}
+"""Rules that name a term outright; the multi-word concepts (or ones with an abbreviation) they
+introduce count for the claim cues too (single words are too often ordinary words)."""
+
+
+def _explicitly_named(defs: dict) -> set[str]:
+    out = set()
+    for term, rules in defs.values():
+        if term and set(rules) & EXPLICIT_NAMING_RULES:
+            t = re.sub(r"\s*\([^)]*\)$", "", term)
+            out.add(t[0].upper() + t[1:] if t[:1].islower() else t)
+    return out
+
+
+def _discover(defined: list[tuple[str, list[str]]], index: ConceptIndex) -> list[Concept]:
+    """New concepts from (term, rules) of definitions the glossary lacks: named terms of 1-4 words,
+    no bare adjectives.  Adds them to `index`."""
     found: list[Concept] = []
     seen: set[str] = set()
-    for it in items:
-        if it.type != "definition" or not it.term or not (set(it.rules) & NAMING_RULES):
+    for term, rules in defined:
+        if not term or not (set(rules) & NAMING_RULES):
             continue
-        term = it.term
         abbr = None
         m = re.match(r"^(.*?)\s*\(([A-Za-z][\w-]{1,8})\)$", term)
         if m:
@@ -174,11 +190,27 @@ def extract(corpus: Corpus, glossary: list[Concept], overrides: dict | None = No
     for post in corpus.posts:
         if post.thread:
             state.quoted_blocks |= {b.quotes for b in post.thread.blocks if b.quotes}
+    units: list[tuple[Post, list[Sent], str]] = []
     for post in corpus.posts:
-        _unit(state, post, block_sents(post.blocks, post, index, in_comments=False), "post")
+        units.append((post, block_sents(post.blocks, post, index, in_comments=False), "post"))
         if post.thread:
             for com in post.thread.comments:
-                _unit(state, post, block_sents(com.blocks, post, index, in_comments=True, comment=com), com.id)
+                units.append((post, block_sents(com.blocks, post, index, in_comments=True, comment=com), com.id))
+    # Definitions first, so that terms the text defines count as concepts for every rule after them.
+    defs = {id(s): D.definition_of(s, disabled) for _, sents, _ in units for s in sents if not s.block.quotes}
+    discovered = _discover([(term, rules) for term, rules in defs.values() if term], index)
+    named = _explicitly_named(defs)
+    explicit = [c for c in discovered if c.name in named and (len(c.name.split()) > 1 or c.abbreviations)]
+    if explicit:
+        fresh = ConceptIndex(explicit)
+        for _, sents, _ in units:
+            for s in sents:
+                for a, b, name in fresh.spans(s.text):
+                    if name not in s.concepts:
+                        s.concepts.append(name)
+                    s.surfaces.append(_fold(s.text).lower()[a:b])
+    for post, sents, unit in units:
+        _unit(state, post, sents, unit, defs)
 
     S.restatements(state, disabled)
     S.quota(state, disabled)
@@ -218,7 +250,6 @@ def extract(corpus: Corpus, glossary: list[Concept], overrides: dict | None = No
             t.item.rules += fired
         state.cands = sorted(state.cands + promoted, key=lambda k: k.order)
 
-    discovered = _discover([c.item for c in state.cands], index)
     for c in state.cands:
         it = c.item
         names = index.find(it.text)
