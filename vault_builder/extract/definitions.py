@@ -81,7 +81,7 @@ _LET = _rx(r"\blet\s+(\$[^$]+\$|\w+)\s+be\s+(?:a|an|the)\s+(.+)")
 _REFERS = _rx(r"^" + _ART + r"(.+?)\s+(?:refers? to|means|stands for|denotes|is shorthand for|is short for)\s")
 _BY_MEAN = _rx(r"\b(?:by|with)\s+(?:the term\s+)?" + r"(.+?),?\s+(?:i|we)\s+mean\b|\bwhat (?:i|we) mean by\s+(.+?)\s+is\b")
 _ACRONYM = re.compile(r"((?:[A-Z][a-z]+[ -]){1,5}[A-Z][a-z]+|(?:[a-z]+[ -]){1,4}[a-z]+)\s+\(([A-Z]{2,6})\)")
-_WHERE_IS = _rx(r"(?:^|[,;)$]\s*)where,?\s+(\$[^$]+\$|[^\s,]{1,12}|the [\w\- ]{3,40}?)\s+(?:is|are)\s+(?:the|a|an|just)\s+(.+)")
+_WHERE_IS = _rx(r"(?:^|[,;)$]\s*|MATH\s+)where,?\s+(\$[^$]+\$|[^\s,]{1,12}|the [\w\- ]{3,40}?)\s+(?:is|are)\s+(?:the|a|an|just)\s+(.+)")
 _SENSE = _rx(r"(\S+(?:\s\S+)?)\s*[,(]?\s*in the sense that\b")
 _IDEA_OF = _rx(r"\bthe (?:idea|notion|concept|definition) of\s+(?:a|an|the)?\s*(.+?)\s+is\b")
 _TYPE_OF = _rx(r"^" + _ART + r"(.+?)\s+(?:is|are)\s+(?:a|an|the)\s+(?:\w+\s+)?(?:specific\s+|particular\s+|special\s+)?(?:type|kind|form|class|sort|measure|notion|formali[sz]ation|quantification|generali[sz]ation)\s+of\b")
@@ -414,6 +414,23 @@ _NAMED_SYMBOL = _rx(r"\bthe ([a-z][a-z\- ]{3,40}?),\s*\$?[A-Za-z][\w{}^\\]*(?:\(
 _GENERIC_NP = re.compile(r"^(other|many|some|several|few|more|lots|a lot|various|different|also|no|any|two|three|reasons?|results?|things?|questions?|ways?|problems?|issues?|papers?|people|cases?|points?|examples?|ideas?)\b", re.I)
 
 
+_WHICH_IS_JUST = re.compile(r",\s*which (?:is|are) (?:just|simply|basically|essentially|nothing but|precisely) (?:a|an|the)\b", re.I)
+
+
+def def_which_is_just(s: Sent) -> str | None:
+    """'X is an algebraic variety, which is just a manifold with …' -> the concept glossed."""
+    m = _WHICH_IS_JUST.search(s.plain)
+    if not m:
+        return None
+    before = re.sub(r"[*_\"”\s]+$", "", s.plain[max(0, m.start() - 60):m.start()])
+    np = " ".join(re.findall(r"[\w'’\-]+", before)[-4:]).lower()
+    for c in _concept_words(s):
+        if c and c.split()[0] in np:
+            return clean_term(np[np.find(c.split()[0]):])
+    words = np.split()
+    return clean_term(" ".join(words[-2:])) if words else None
+
+
 def def_there_be(s: Sent) -> str | None:
     """'Finally, there can be redundancies, where …' -> the noun phrase introduced and glossed."""
     m = _THERE_BE.search(s.plain.strip())
@@ -474,6 +491,7 @@ DEFINITION_RULES = Ruler("definitions", [
     ("def.label", def_label),
     ("def.abbr-expansion", def_abbr_expansion),
     ("def.appositive", def_appositive),
+    ("def.which-is-just", def_which_is_just),
     ("def.there-be", def_there_be),
     ("def.paren-quoted", def_paren_quoted),
     ("def.measures", def_measures),
