@@ -157,7 +157,7 @@ SCOPE_RULES = Ruler("tax-scope", [
 _HEDGE = _rx(r"\b(probably|likely|unlikely|typically|often|usually|sometimes|occasionally|generally|mostly|largely|may|might|could|seems?|seemed|appears?|"
              r"suggests?|roughly|approximately|perhaps|possibly|maybe|arguably|presumably|plausibly|to (a )?first[- ]order|loosely|tends? to|idk|"
              r"i'?m not sure|not (that )?surprised|i suspect|i guess|speculat\w+|looks? like|pretty much|something like|sort of|more or less|"
-             r"not sold|i doubt|probability|chance)\b|\b(less|more) than \d+(\.\d+)?\s?%|\b\d+(\.\d+)?\s?% (\(but non-zero\) )?probability")
+             r"not sold|i doubt)\b|\b(less|more) than \d+(\.\d+)?\s?%|\b\d+(\.\d+)?\s?% (\(but non-zero\) )?probability")
 _NOT_HEDGE = _rx(r"\bmore likely to\b|\bless likely to\b|\bcould not\b|\bcouldn'?t\b|\bmay not be\b")
 
 
