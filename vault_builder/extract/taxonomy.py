@@ -111,9 +111,9 @@ NORMATIVE_RULES = Ruler("tax-normative", [
 
 # ---------------------------------------------------------------- universal / situational
 
-_THIS_CASE = _rx(r"\b(in this (case|example|setting|model|situation|instance)|in (your|my|the above|this|that|the) (example|case|toy|polynomial|model|setup|setting)|"
-                 r"(this|that|the above|your|my) (example|model|learning machine|machine|solution|construction|toy model|network|paper|prediction|experiment|point)\b|"
-                 r"\bhere\b(?! is)|\bso far\b|\bat the moment\b|\bcurrently\b|\bright now\b|\b(in|for) (small|toy) \w+)")
+_THIS_CASE = _rx(r"\b(in this (case|example|model|situation|instance)|in (your|my|the above|this|that|the) (example|case|toy|polynomial|model|setup)|"
+                 r"(this|that|the above|your|my) (example|model|learning machine|machine|solution|construction|toy model|network|paper|prediction|experiment)\b|"
+                 r"\bso far\b|\b(in|for) (small|toy) \w+)")
 _PARTICULAR = _rx(r"(\$[^$]*[=<>][^$]*\$|\b[a-zA-Z]\s*\(\s*[a-z0-9]\s*\)\s*=|\(\s*-?\d+\s*,\s*-?\d+\s*\)|\b\d[\d,.]*\s*(%|percent|million|billion|posts|users|flops?|oom|parameters|data points|times)\b|\b10\^?\{?\d+)")
 _PROPER = re.compile(r"(?<!^)(?<![.!?]\s)\b(GPT-\d|LessWrong|Carlsmith|Wikipedia|MNIST|Chinchilla|ImageNet|Watanabe's book|Jesse'?s post|Roblox)\b")
 _CONDITION = _rx(r"^(if|when|whenever|unless|provided|assuming|for) [^,]{3,60},")
@@ -137,12 +137,17 @@ def uni_named_entity(s: Sent) -> str | None:
     return m and "situational:" + m
 
 
+_MISSING_SUBJECT = _rx(r"^(if|when|whenever|unless) (is|are|has|have|was)\b")
+
+
 def uni_condition(s: Sent) -> str | None:
-    """An opening condition with a math symbol ('If $A$ is one-to-one, …')."""
+    """An opening condition on a particular object: a math symbol ('If $A$ is one-to-one, …'), or a
+    symbol the source lost ('If is a one-to-one function, …')."""
     m = _CONDITION.search(s.text.strip())
     if m and "$" in m.group(0):
         return "situational:" + m.group(0)[:40]
-    return None
+    m = _MISSING_SUBJECT.search(s.plain.strip())
+    return "situational:" + m.group(0) if m else None
 
 
 SCOPE_RULES = Ruler("tax-scope", [
