@@ -82,8 +82,13 @@ def veto_personal(s: Sent) -> bool:
     return bool(_PERSONAL.search(s.plain.strip().lstrip("(*_\"“")))
 
 
+_FURNITURE_HINT = re.compile(r"\d|karma|point|utc|crosspost|comment|produced|\[|\^|reply|retriev|referenc|source|figure|fig\.|table|image|caption|rights|et al|arxiv|doi|isbn", re.I)
+
+
 def veto_furniture(s: Sent) -> bool:
     """Page furniture: karma lines, dates, 'Crossposted', reference lists."""
+    if not _FURNITURE_HINT.search(s.text):
+        return False
     return bool(_FURNITURE.search(s.plain.strip())) or bool(_CITE.search(s.text))
 
 
