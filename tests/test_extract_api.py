@@ -171,10 +171,16 @@ def test_load_overrides_formats(tmp_path):
 
 
 def test_empty_corpus_and_empty_glossary():
-    items, concepts, problems = extract(corpus(), [])
+    items, concepts, problems = extract(corpus(), [], disabled_rules={"glossary.bundled"})
     assert items == [] and concepts == [] and problems == []
     items, concepts, _ = extract(corpus(post(POST)), [Concept("Thing")])
     assert items
+
+
+def test_no_glossary_falls_back_to_the_bundled_one():
+    items, concepts, problems = extract(corpus(post(POST)), [])
+    assert any(c.name == "RLCT" for c in concepts)
+    assert [p.code for p in problems] == ["bundled-glossary"]
 
 
 def _by_id(items):

@@ -29,7 +29,7 @@ from . import taxonomy as T
 from .against import AGAINST_RULES
 from .candidates import Cand, State, make_item
 from .context import Sent, block_sents
-from .glossary import ConceptIndex, _fold, load_glossary, load_overrides  # noqa: F401  (public API)
+from .glossary import ConceptIndex, _fold, bundled_glossary_path, load_glossary, load_overrides  # noqa: F401  (public API)
 from .ids import slug, stable_id, unique_ids  # noqa: F401
 
 __all__ = ["extract", "stable_id", "load_glossary", "load_overrides", "all_rule_names", "RULERS"]
@@ -113,7 +113,7 @@ def all_rule_names() -> list[str]:
     for r in RULERS:
         names += r.names()
     return names + ["claim.disputed", "claim.quota", "claim.restatement", "claim.continuation", "claim.countered",
-                    "key.top-score"]
+                    "key.top-score", "glossary.bundled"]
 
 
 RULERS = [C.CLAIM_VETOES, C.CLAIM_CUES, C.KEY_RULES, D.DEFINITION_RULES, E.EXAMPLE_RULES, E.COUNTER_RULES,
@@ -185,6 +185,14 @@ def extract(corpus: Corpus, glossary: list[Concept], overrides: dict | None = No
     unknown = disabled - set(all_rule_names())
     for name in sorted(unknown):
         problems.append(Problem("warning", "unknown-rule", f"disabled rule {name!r} does not exist"))
+    if not glossary and "glossary.bundled" not in disabled:
+        path = bundled_glossary_path()
+        bundled, more = load_glossary(path) if path else ([], [])
+        if bundled:
+            glossary = bundled
+            problems.append(Problem("info", "bundled-glossary",
+                                    "no concepts.yaml given: using the bundled SLT glossary for concepts"))
+        problems += more
     index = ConceptIndex(glossary)
     state = State(disabled=disabled, index=index)
     for post in corpus.posts:

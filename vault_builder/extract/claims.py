@@ -15,8 +15,9 @@ from .ruler import Ruler
 THRESHOLD = 2.0
 """Minimum score of a claim; within a post body or thread the best-scoring ones are kept up to QUOTA."""
 KEY_THRESHOLD = 5.0
-QUOTA = {"post": 0.55, "thread": 0.14}
-"""Share of a post body's / thread's sentences that may become claims (theses are a minority)."""
+QUOTA = {"post": None, "thread": 0.14}
+"""Share of a thread's sentences that may become claims (conversation is mostly not thesis); post
+bodies have no quota: their claims are the sentences scoring at least THRESHOLD."""
 SURE = 6.5
 """Claims scoring at least this are kept whatever the quota."""
 
@@ -72,8 +73,14 @@ _META = _rx(r"\b(i|we) ('ll|will|shall|'m going to|am going to) (briefly |now |a
             r"^(for .{3,80}?, )?(determine|compute|calculate|estimate|count|divide|multiply|subtract|check|look up|plug)\b")
 
 
+_ANNOUNCED_THESIS = _rx(r"\b(i|we) (will |'ll |want to |would like to )?(argue|claim|contend|show|propose|maintain|suggest) that\b")
+
+
 def veto_signpost(s: Sent) -> bool:
-    """Signposting and meta remarks about the writing ("In this post, I will…", "see below", "please let me know")."""
+    """Signposting and meta remarks about the writing ("In this post, I will…", "see below", "please let
+    me know"); an announced thesis ("In this post I argue that X") is not signposting."""
+    if _ANNOUNCED_THESIS.search(s.plain):
+        return False
     return bool(_SIGNPOST.search(s.plain.strip().lstrip("(*_\"“"))) or bool(_META.search(s.plain))
 
 
@@ -272,6 +279,16 @@ def cue_verdict(s: Sent) -> float:
     return 1.0 if _VERDICT.search(s.plain) else 0.0
 
 
+def cue_prescription(s: Sent) -> float:
+    """A prescription ('we should study X', 'X is the wrong framework'): normative claims are theses too."""
+    from .taxonomy import NORMATIVE_RULES  # local import: taxonomy imports context only
+    for rule in NORMATIVE_RULES:
+        res = rule.fn(s)
+        if res:
+            return 0.5 if res.startswith("normative") else 0.0
+    return 0.0
+
+
 def cue_concept_subject(s: Sent) -> float:
     """A glossary concept is the subject (mentioned in the first words): the sentence is about the subject matter."""
     head = " ".join(s.plain.split()[:4]).lower()
@@ -314,6 +331,7 @@ CLAIM_CUES = Ruler("claim-cues", [
     ("claim.comparative", cue_comparative),
     ("claim.emphatic", cue_emphatic),
     ("claim.verdict", cue_verdict),
+    ("claim.prescription", cue_prescription),
     ("claim.concept-subject", cue_concept_subject),
     ("claim.modal", cue_modal),
     ("claim.generic-subject", cue_generic_subject),

@@ -80,6 +80,15 @@ def load_glossary(path: Path) -> tuple[list[Concept], list[Problem]]:
     return concepts, []
 
 
+def bundled_glossary_path() -> Path | None:
+    """The curated SLT glossary shipped with the package (`content/concepts.yaml`), if present."""
+    here = Path(__file__).resolve().parent.parent
+    for candidate in (here / "_data" / "content" / "concepts.yaml", here.parent / "content" / "concepts.yaml"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
 def _entry_lines(text: str) -> list[int]:
     return [i for i, line in enumerate(text.splitlines(), 1) if re.match(r"\s*-\s", line) and not line.lstrip().startswith("#")]
 

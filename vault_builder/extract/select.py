@@ -36,7 +36,7 @@ def restatements(state: State, disabled: frozenset) -> None:
 
 
 def quota(state: State, disabled: frozenset) -> None:
-    """Keep, per post body and per thread, the best claims up to claims.QUOTA of its sentences."""
+    """Keep, per thread (and per post body if claims.QUOTA says so), the best claims up to that share of its sentences."""
     if "claim.quota" in disabled:
         return
     drop = set()
@@ -46,6 +46,8 @@ def quota(state: State, disabled: frozenset) -> None:
             groups.setdefault((c.item.post, c.item.in_comments), []).append(c)
     for key, cands in groups.items():
         share = C.QUOTA["thread" if key[1] else "post"]
+        if share is None:
+            continue
         k = max(1, round(share * state.eligible.get(key, 0)))
         ranked = sorted(cands, key=lambda c: (-c.score, c.order))
         drop |= {id(c) for c in ranked[k:] if c.score < C.SURE}
