@@ -32,7 +32,7 @@ _THANKS = _rx(r"\b(thanks?( you)?|thank you|grateful|appreciated?|good work|grea
               r"\bi (really )?(like|love|liked|loved|enjoyed) (the|this|your) (images|figures|diagrams|pictures|post|write-?up|explanation|presentation)\b|"
               r"\b(very |really )?(nice|great|good|lovely|neat) (way to (present|explain|put)|write-?up|explanation|summary|post)\b")
 _SIGNPOST = _rx(
-    r"^(in this (post|section|comment)|below,? |here,? i|let'?s |let me |i'?ll |i will |we'?ll |we will |"
+    r"^(in this (post|section|comment)|below,? |here,? i|let'?s |let me |i'll |i will |we'll |we will |"
     r"this post (will|is|was)|in the (next|following|previous) (section|post)|as (mentioned|discussed|noted) (above|earlier|before)|"
     r"to (recap|summarize what)|first,? (a|some) (note|caveat)|see (this|the|here|also|my|our)|check out|for an overview|"
     r"the rest of this|i'?m going to|i want to (highlight|point out|discuss|talk)|i'?d like to|edit:|update:|epistemic status|tl;?dr)")
