@@ -119,3 +119,16 @@ def test_anki_command_rebuilds_the_deck_from_items(tmp_path):
     assert result.exit_code == 0, result.output
     assert (out / "anki" / "slt.apkg").is_file()
     assert run("anki", "--out", str(tmp_path / "nowhere")).exit_code == 2
+
+
+def test_user_settings_are_kept_unless_asked(tmp_path):
+    content = make_sources(tmp_path / "content", {"good.md": GOOD})
+    out = tmp_path / "out"
+    args = ["build", "--sources", str(content), "--out", str(out), "--no-anki"]
+    assert run(*args).exit_code == 0
+    app = out / "vault" / ".obsidian" / "app.json"
+    app.write_text('{"mine": true}\n')
+    assert run(*args).exit_code == 0
+    assert app.read_text() == '{"mine": true}\n'
+    assert run(*args, "--overwrite-settings").exit_code == 0
+    assert "mine" not in app.read_text()

@@ -41,6 +41,8 @@ class BuildOptions:
     anki: bool = True
     vault_name: str | None = None
     """Obsidian vault name used in obsidian:// links (default: the vault folder's name)."""
+    overwrite_settings: bool = False
+    """Replace `.obsidian/` settings the user changed (normally they are kept)."""
 
 
 @dataclass
@@ -94,7 +96,7 @@ def build(options: BuildOptions, log: Callable[[str], None] = lambda line: None)
                                     snippet_cache=options.out / ".cache" / "snippets", problems=result.problems)
         result.counts["notes"] = sum(1 for name in files if name.endswith(".md"))
     with phase(result, "write", log):
-        result.problems += writer.write_vault(vault_dir, files)
+        result.problems += writer.write_vault(vault_dir, files, overwrite_settings=options.overwrite_settings)
     with phase(result, "export", log):
         export.write_items(options.out / "items.jsonl", items)
         export.write_graph(options.out / "graph.json", graph)
