@@ -15,7 +15,7 @@ from .ruler import Ruler
 THRESHOLD = 2.0
 """Minimum score of a claim; within a post body or thread the best-scoring ones are kept up to QUOTA."""
 KEY_THRESHOLD = 5.0
-QUOTA = {"post": None, "thread": 0.14}
+QUOTA = {"post": None, "thread": 0.15}
 """Share of a thread's sentences that may become claims (conversation is mostly not thesis); post
 bodies have no quota: their claims are the sentences scoring at least THRESHOLD."""
 SURE = 6.5
