@@ -10,6 +10,7 @@ from .candidates import Cand, stems
 from .ruler import Ruler
 
 PROXIMITY = 6.0
+
 """How much nearness counts when choosing the claim a counterexample targets."""
 
 
@@ -109,15 +110,19 @@ def _most_similar(c: Cand, pool: list[Cand]) -> Cand | None:
     s = c.sents[0]
     best, best_score = None, 0.0
     for k in pool:
-        kw = stems(k.item.text)
-        if len(kw) < 3:
+        sims = []
+        for sent in k.sents:  # a claim passage is as similar as its most similar sentence
+            kw = stems(sent.text)
+            if len(kw) >= 3:
+                sims.append(len(words & kw) / (len(kw) ** 0.5 * max(len(words), 1) ** 0.5))
+        if not sims:
             continue
-        sim = len(words & kw) / (len(kw) ** 0.5 * max(len(words), 1) ** 0.5)
+        sim = max(sims)
         sim += 0.05 * len(concepts & set(k.sents[0].concepts))
         dist = max(abs(c.order - k.order), 1)
         if s.quoted and s.after_quote <= 2 and k.item.block == s.quoted:
             dist = 1
-        val = (sim + 0.05) * (1.0 + PROXIMITY / dist) * (1.0 if k.kept else 0.8) * (1.3 if k.item.key else 1.0) + 0.01 * k.score
+        val = (sim + 0.05) * (1.0 + PROXIMITY / dist) * (1.0 if k.kept else 0.8) + 0.01 * k.score
         if s.quoted and s.after_quote <= 2 and k.item.block == s.quoted:
             val *= 1.5
         if val > best_score:

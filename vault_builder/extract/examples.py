@@ -151,7 +151,8 @@ COUNTER_RULES = Ruler("counterexamples", [
     ("ce.thread-contrast", ce_thread_contrast),
 ])
 
-_CONTINUE_STOP = _rx(r"^(however|but|so|thus|therefore|hence|in summary|overall|this means|the (point|upshot)|that said|anyway)\b")
+_CONTINUE_STOP = _rx(r"^(however|but|so|thus|therefore|hence|in summary|overall|this means|the (point|upshot)|that said|anyway)\b|"
+                     r"^(if|suppose|consider|say|now)\b[^,.]{0,30}\binstead\b")
 
 
 def example_start(s: Sent, disabled=frozenset()) -> list[str]:
@@ -159,7 +160,8 @@ def example_start(s: Sent, disabled=frozenset()) -> list[str]:
 
 
 def passage_from(s: Sent) -> list[Sent]:
-    """The example passage: s and the following sentences of its block that continue it."""
+    """The example passage: s and the following sentences of its block that continue it (up to
+    MAX_PASSAGE; a conclusion marker or a new construction 'If I instead …' ends it)."""
     out = [s]
     cur = s.next
     while cur is not None and cur.block is s.block and len(out) < MAX_PASSAGE:
