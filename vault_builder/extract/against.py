@@ -10,7 +10,6 @@ from .candidates import Cand, stems
 from .ruler import Ruler
 
 PROXIMITY = 6.0
-
 """How much nearness counts when choosing the claim a counterexample targets."""
 
 
