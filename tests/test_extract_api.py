@@ -280,3 +280,24 @@ def test_terms_defined_in_the_text_become_concepts_of_later_items():
     assert any(c.name == "Loss canyons" and c.discovered for c in concepts)
     claim = next(i for i in items if i.type == "claim")
     assert "Loss canyons" in claim.concepts and "claim.concepts" in claim.rules
+
+
+def test_against_previous_paragraph_in_a_thread():
+    p = post(["A post about priors."], comments=[[
+        "To me the posterior mass near the origin is simply the same thing as having fewer effective parameters.",
+        "Here is a concrete toy example where the theory and this post give different answers. "
+        "Let $f(x) = a b x$ with the loss at one point, so every point on the axes fits equally well.",
+    ]])
+    items, _, _ = extract(corpus(p), GLOSSARY)
+    ce = next(i for i in items if i.type == "counterexample")
+    assert "against.previous-paragraph" in ce.rules
+    assert _by_id(items)[ce.against].block == "c1-p1"
+
+
+def test_where_clause_of_a_strong_claim_is_a_definition_and_the_sentence_stays_a_claim():
+    text = ("The integral is always dominated by the simplest functions of minimum loss, because their volume "
+            "scales like $e^{-d}$, where $d$ is the effective dimension near the singularity.")
+    items, _, _ = extract(corpus(post([text])), GLOSSARY)
+    d = next(i for i in items if i.type == "definition")
+    assert d.text.startswith("where $d$ is the effective dimension") and "def.where-clause" in d.rules
+    assert any(i.type == "claim" and i.text == text for i in items)

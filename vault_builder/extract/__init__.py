@@ -57,6 +57,17 @@ def _definition_passage(s: Sent) -> list[Sent]:
     return out
 
 
+_WHERE_AT = re.compile(r"(?:[,;)]\s*|\$\s*)(where\b)")
+
+
+def _where_clause(s: Sent) -> int:
+    """Offset of a where-clause that follows a main clause of at least eight words, else -1."""
+    m = _WHERE_AT.search(s.text)
+    if not m or len(re.findall(r"[A-Za-z]+", s.text[: m.start()])) < 8:
+        return -1
+    return m.start(1)
+
+
 def _unit(state: State, post: Post, sents: list[Sent], unit: str, defs: dict) -> None:
     disabled = state.disabled
     n_cands, n_reserve = len(state.cands), len(state.reserve)
@@ -82,7 +93,15 @@ def _unit(state: State, post: Post, sents: list[Sent], unit: str, defs: dict) ->
         if s.block.id in state.quoted_blocks and not veto and "claim.disputed" not in disabled:
             score += 1.5
             c_rules.append("claim.disputed")
-        if term and (set(d_rules) - WEAK_DEFINITION_RULES or score < WEAK_DEFINITION_YIELDS_AT):
+        clause = _where_clause(s) if term and set(d_rules) - WEAK_DEFINITION_RULES == {"def.where-is"} else -1
+        if clause > 0 and score >= WEAK_DEFINITION_YIELDS_AT and "def.where-clause" not in disabled:
+            # A strong claim that glosses a symbol in passing ('…, where d is the effective dimension'):
+            # the where-clause is the definition, the sentence stays a claim candidate.
+            item = make_item("definition", post, [s], d_rules + ["def.where-clause"])
+            item.text, item.term = s.text[clause:], term
+            state.cands.append(Cand(item, [s], unit=unit, order=state.order))
+            state.order += 1
+        elif term and (set(d_rules) - WEAK_DEFINITION_RULES or score < WEAK_DEFINITION_YIELDS_AT):
             passage = _definition_passage(s)
             if passage[0] is not s and any(c.sents[-1] is passage[0] for c in state.cands[-1:]):
                 passage = passage[1:]
@@ -101,7 +120,7 @@ def _unit(state: State, post: Post, sents: list[Sent], unit: str, defs: dict) ->
                 state.cands.append(cand)
             else:
                 state.reserve.append(cand)
-    for c in state.cands[n_cands:] + state.reserve[n_reserve:]:
+    for c in sorted(state.cands[n_cands:] + state.reserve[n_reserve:], key=lambda k: k.order):
         key = (post.title, unit, c.sents[0].block.id)
         c.para = state.paras.setdefault(key, len(state.paras) + 1)
 
@@ -113,7 +132,7 @@ def all_rule_names() -> list[str]:
     for r in RULERS:
         names += r.names()
     return names + ["claim.disputed", "claim.quota", "claim.restatement", "claim.continuation", "claim.countered",
-                    "key.top-score", "glossary.bundled"]
+                    "key.top-score", "glossary.bundled", "def.where-clause"]
 
 
 RULERS = [C.CLAIM_VETOES, C.CLAIM_CUES, C.KEY_RULES, D.DEFINITION_RULES, E.EXAMPLE_RULES, E.COUNTER_RULES,

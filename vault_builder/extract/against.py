@@ -90,6 +90,19 @@ def against_other_post(c: Cand, pool: list[Cand]) -> Cand | None:
     return None
 
 
+def against_previous_paragraph(c: Cand, pool: list[Cand]) -> Cand | None:
+    """In a thread, a counterexample that opens its paragraph and says it answers someone ('here is a
+    case where X and this post give different answers', 'in your example …') answers the paragraph
+    right before it: the best claim candidate there."""
+    s = c.sents[0]
+    if not s.in_comments or s.sidx != 0 or (s.quoted and s.after_quote <= 2):
+        return None
+    if not ({"ce.names-claim", "ce.addresses-other"} & set(c.item.rules)):
+        return None
+    before = [k for k in pool if k.item.post == c.item.post and k.para == c.para - 1 and k.item.in_comments]
+    return max(before, key=lambda k: (k.kept, k.score, -k.order)) if before else None
+
+
 def against_similar(c: Cand, pool: list[Cand]) -> Cand | None:
     """… else the earlier claim (outside the counterexample's own paragraph) most similar in words and
     concepts to the counterexample and the sentences after it: in a post, claims of the post; in a
@@ -134,6 +147,7 @@ AGAINST_RULES = Ruler("against", [
     ("against.disputed-claim", against_disputed),
     ("against.quoted-claim", against_quoted),
     ("against.other-post", against_other_post),
+    ("against.previous-paragraph", against_previous_paragraph),
     ("against.post-reference", against_post_reference),
     ("against.similar-claim", against_similar),
 ])
