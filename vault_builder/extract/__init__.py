@@ -6,15 +6,21 @@ Deterministic and explainable: every decision is made by a named rule of an orde
 (claims.CLAIM_VETOES, claims.CLAIM_CUES, claims.KEY_RULES, definitions.DEFINITION_RULES,
 examples.EXAMPLE_RULES, examples.COUNTER_RULES, taxonomy.*_RULES, against.AGAINST_RULES), any
 rule can be switched off by name, and each item records the rules that fired.  Steps that are
-not rule lists (select.restatements/quota/merge_continuations/keys) can be switched off by
-their names too ("claim.restatement", "claim.quota", "claim.continuation", "key.top-score").
+not rule lists can be switched off by their names too ("claim.quota", "claim.restatement",
+"claim.continuation", "claim.disputed", "key.top-score", "def.where-clause", "glossary.bundled").
 
-Order of work per post body and per comment, sentence by sentence:
-1. an example cue opens a passage -> counterexample (a refutation cue fired) or example;
-2. a definitional pattern names a term -> definition (weak patterns yield to strong claims);
-3. otherwise no veto fired and the cues weigh at least claims.THRESHOLD -> claim.
-Then: key claims, taxonomy, `against` of counterexamples, discovered concepts, concepts per
-item, stable ids, user overrides.
+1. Sentences of every post body and comment (context.block_sents), with concepts from the
+   glossary (the bundled SLT glossary when none is given).
+2. Definitions of every sentence; terms named outright become discovered concepts, counted by
+   the claim cues from then on.
+3. Per post body and comment, sentence by sentence: an example cue opens a passage ->
+   counterexample (refutation evidence) or example; else a definitional pattern -> definition
+   (weak patterns yield to strong claims); else no veto and cue weights >= claims.THRESHOLD ->
+   claim candidate (the others are kept in reserve).
+4. Selection (select.py): restatements dropped, thread quota, adjacent claims joined into
+   two-sentence passages, key claims.
+5. Taxonomy per claim, `against` per counterexample (a targeted reserve sentence is promoted
+   to a claim), concepts per item, stable ids, user overrides.
 """
 from __future__ import annotations
 
