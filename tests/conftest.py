@@ -5,19 +5,20 @@ default_build     the bundled corpus built once per test session (anki and snipp
                   returns the output folder (vault/, anki/, items.jsonl, graph.json, ...).
 no_snippets       builds in this test skip running the executable snippets (fast, platform-free).
 
-Snippet results are cached between test sessions in the system temp folder
-(vault-builder-test-snippets), keyed like the build's own cache (snippet code + numeric module
-source), so only the first session on a machine pays for running them.
+Builds in the tests cache snippet results in the system temp folder (VAULT_BUILDER_CACHE points
+there, so the user's own cache is never touched); results are keyed by snippet code + numeric
+module source, so only the first session on a machine pays for running them.
 """
 from __future__ import annotations
 
-import shutil
+import os
 import tempfile
 from pathlib import Path
 
 import pytest
 
-SNIPPET_CACHE = Path(tempfile.gettempdir()) / "vault-builder-test-snippets"
+TEST_CACHE = Path(tempfile.gettempdir()) / "vault-builder-test-cache"
+os.environ["VAULT_BUILDER_CACHE"] = str(TEST_CACHE)
 
 
 def pytest_addoption(parser):
@@ -30,25 +31,13 @@ def update_golden(request) -> bool:
     return bool(request.config.getoption("--update-golden"))
 
 
-def _copy_tree(src: Path, dest: Path) -> None:
-    if not src.is_dir():
-        return
-    for path in src.glob("*.*"):
-        target = dest / path.name
-        if path.is_file() and not target.exists():
-            dest.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, target)
-
-
 @pytest.fixture(scope="session")
 def default_build(tmp_path_factory):
     """Output folder of `vault build` on the bundled corpus (built once per session)."""
     from vault_builder.pipeline import BuildOptions, build
 
     out = tmp_path_factory.mktemp("default-build") / "output"
-    _copy_tree(SNIPPET_CACHE, out / ".cache" / "snippets")
     result = build(BuildOptions(out=out))
-    _copy_tree(out / ".cache" / "snippets", SNIPPET_CACHE)
     assert not result.failed, [str(p) for p in result.problems]
     return out
 

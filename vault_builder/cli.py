@@ -29,18 +29,19 @@ def main() -> None:
               help="Output folder (vault/, anki/, items.jsonl, graph.json, build-report.json).")
 @click.option("--no-anki", is_flag=True, help="Do not build the Anki deck.")
 @click.option("--vault-name", default=None, help="Obsidian vault name for obsidian:// links (default: vault folder name).")
+@click.option("--no-snippets", is_flag=True, help="Leave out the executable snippets and their outputs (faster).")
 @click.option("--overwrite-settings", is_flag=True, help="Replace .obsidian/ settings you changed (normally kept).")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress lines.")
-def build(sources: Path | None, out: Path, no_anki: bool, vault_name: str | None, overwrite_settings: bool,
-          strict: bool, quiet: bool) -> None:
+def build(sources: Path | None, out: Path, no_anki: bool, vault_name: str | None, no_snippets: bool,
+          overwrite_settings: bool, strict: bool, quiet: bool) -> None:
     """Build the vault, the Anki deck, items.jsonl, graph.json and build-report.json."""
     from .pipeline import BuildOptions, ConfigError, UsageError, build as run_build
 
     log = (lambda line: None) if quiet else (lambda line: click.echo(line, err=True))
     try:
         result = run_build(BuildOptions(sources=sources, out=out, anki=not no_anki, vault_name=vault_name,
-                                        overwrite_settings=overwrite_settings), log)
+                                        overwrite_settings=overwrite_settings, snippets=not no_snippets), log)
     except UsageError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)

@@ -7,6 +7,7 @@ and chooses the exit code.
 """
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +44,19 @@ class BuildOptions:
     """Obsidian vault name used in obsidian:// links (default: the vault folder's name)."""
     overwrite_settings: bool = False
     """Replace `.obsidian/` settings the user changed (normally they are kept)."""
+    snippets: bool = True
+    """Run the notes' Python snippets and embed their output (results are cached)."""
+    cache_dir: Path | None = None
+    """Where snippet results are cached; None = default_cache_dir()."""
+
+
+def default_cache_dir() -> Path:
+    """Snippet results depend only on their code and the numeric module, so one cache serves every
+    build on the machine: $VAULT_BUILDER_CACHE, else $XDG_CACHE_HOME/vault-builder, else ~/.cache/vault-builder."""
+    if os.environ.get("VAULT_BUILDER_CACHE"):
+        return Path(os.environ["VAULT_BUILDER_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "vault-builder"
 
 
 @dataclass
@@ -92,8 +106,9 @@ def build(options: BuildOptions, log: Callable[[str], None] = lambda line: None)
         result.counts["graph_edges"] = graph.number_of_edges()
     vault_dir = options.out / "vault"
     with phase(result, "render", log):
-        files = render.render_vault(corpus, items, concepts, graph, snippets=True,
-                                    snippet_cache=options.out / ".cache" / "snippets", problems=result.problems)
+        cache = (options.cache_dir or default_cache_dir()) / "snippets"
+        files = render.render_vault(corpus, items, concepts, graph, snippets=options.snippets,
+                                    snippet_cache=cache, problems=result.problems)
         result.counts["notes"] = sum(1 for name in files if name.endswith(".md"))
     with phase(result, "write", log):
         result.problems += writer.write_vault(vault_dir, files, overwrite_settings=options.overwrite_settings)
