@@ -29,7 +29,7 @@ def against_quoted(c: Cand, pool: list[Cand]) -> Cand | None:
     return best if best is not None and best.item.block == s.quoted else None
 
 
-_POST_REF = re.compile(r"\b(?:in|from|of|by) (?:the|this|your|jesse'?s|the author'?s) (?:post|op|article|essay)\b|\bthe post'?s\b|\bthe op\b", re.I)
+_POST_REF = re.compile(r"\b(?:in|from|of|by) (?:the|this|your|[A-Z]?[a-z]+'s|the author'?s) (?:post|op|article|essay)\b|\bthe post'?s\b|\bthe op\b", re.I)
 
 
 def against_post_reference(c: Cand, pool: list[Cand]) -> Cand | None:

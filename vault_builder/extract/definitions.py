@@ -70,7 +70,7 @@ def _cut_np(text: str, max_words: int = 5) -> str:
 
 
 _CALLED = _rx(r"\b(?:is|are|was|were|be)\s+(?:also\s+|sometimes\s+|often\s+)?(?:called|known as|termed|dubbed|referred to as|named)\s+" + _ART + r"(.+)")
-_CALLED_ACTIVE = _rx(r"\b(?:we|people|physicists|they|one|i|watanabe)\s+(?:will\s+|can\s+|often\s+)?(?:call|term|dub|name)\s+(?:these|this|such|them|it|the)?\s*(?:\w+\s+){0,3}?" + _QUOTED)
+_CALLED_ACTIVE = _rx(r"\b(?:we|people|physicists|statisticians|they|one|i|authors?)\s+(?:will\s+|can\s+|often\s+)?(?:call|term|dub|name)\s+(?:these|this|such|them|it|the)?\s*(?:\w+\s+){0,3}?" + _QUOTED)
 _CALLED_ACTIVE_BARE = _rx(r"\bwe call (?:these|this|such|them)\s+(?:\w+\s+)?(\w+(?: \w+){0,2})\s*\.?$")
 _A_CALLED = re.compile(r",\s*(?:also\s+)?called\s+(?:the\s+)?([\"“*_]?[A-Za-z][\w\-]*(?: [\w\-]+){0,3}[\"”*_]?)")
 _WE_DEFINE = _rx(r"\b(?:we|i|one)\s+(?:can\s+|could\s+|will\s+|now\s+)?define\s+(?:the\s+|a\s+|an\s+)?(.+)")

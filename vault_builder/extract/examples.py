@@ -25,7 +25,8 @@ _SUPPOSE = _rx(_LEAD + r"(suppose|imagine|consider|let'?s (say|consider|take|ima
 _FOR_EXAMPLE = _rx(_LEAD + r"(for (example|instance)|e\.g\.|as an (example|illustration)|to (take|give) an example|an example (is|would be)|example:)")
 _TOY = _rx(r"\b(here'?s|here is|this is|take|consider|i have|there'?s) (a|an|one) (\w+ ){0,3}(example|counterexample|counter-example|toy model|construction|instance)\b")
 _LET_MATH = _rx(_LEAD + r"let (\$[^$]*=[^$]*\$|(\$[^$]+\$|[a-zA-Z](\(.{1,12}?\))*)\s*(=|be\b|:))")
-_EXPERIMENT = _rx(r"\b(i|we) (tried|ran|trained|did|performed) (some |a few |a |an )?(numerical |quick |small )?(experiments?|simulations?|runs?|calculations?)|\b(experiments?|simulations?) (show|showed|found|suggest)|\b(i|we)('ve| have)? (tried|attempted) to (work out|compute|calculate|estimate|derive|reproduce|check|measure)\b|\bgoing off\b")
+_EXPERIMENT = _rx(r"\b(i|we) (tried|ran|trained|did|performed) (some |a few |a |an )?(numerical |quick |small )?(experiments?|simulations?|runs?|calculations?)|\b(experiments?|simulations?) (show|showed|found|suggest)|\b(i|we)('ve| have)? (tried|attempted) to (work out|compute|calculate|estimate|derive|reproduce|check|measure)\b")
+_SOURCED_FIGURES = _rx(r"^(according to|going (off|by)|based on|judging by|using|per) [^,]{2,40},.*\d")
 _IF_CONSTRUCT = _rx(_LEAD + r"if (i|we|you) (instead |now |just )?(fit|take|train|use|add|set|pick|choose|consider|replace|make|run) (a|an|two|three|four|one|\d+|\$)")
 _DISPUTE_EG = _rx(r"^(this|that|it) (isn'?t|is not|doesn'?t|does not|seems? not)\b.{0,40}\b(e\.g\.|for example|for instance)")
 _CONTRADICT = _rx(r"\b(contradicting|contradicts|is a counter-?example|counter-?example to|refutes)\b")
@@ -56,6 +57,11 @@ def ex_let_math(s: Sent) -> bool:
 def ex_experiment(s: Sent) -> bool:
     """'I tried some numerical experiments and found …'."""
     return bool(_EXPERIMENT.search(s.plain))
+
+
+def ex_sourced_figures(s: Sent) -> bool:
+    """'According to X, … 150 million years …': figures taken from a source, set against a claim."""
+    return bool(_SOURCED_FIGURES.search(s.plain.strip()))
 
 
 def ex_training_points(s: Sent) -> bool:
@@ -89,6 +95,7 @@ EXAMPLE_RULES = Ruler("examples", [
     ("ex.toy-example", ex_toy),
     ("ex.let-construction", ex_let_math),
     ("ex.experiment", ex_experiment),
+    ("ex.sourced-figures", ex_sourced_figures),
     ("ex.training-points", ex_training_points),
     ("ex.if-construction", ex_if_construct),
     ("ex.dispute-instance", ex_dispute_eg),
@@ -101,7 +108,7 @@ EXAMPLE_RULES = Ruler("examples", [
 _REFUTE = _rx(r"\b(counter-?examples?|contradict\w*|refut\w+|disprov\w+|falsif\w+|(doesn'?t|does not|don'?t|do not|won'?t) (match|hold|work|apply|generali[sz]e)|"
               r"went away|goes away|go away|no longer|fails?|failed|biased towards \w+ (with )?high|i don'?t (really )?see why|isn'?t obvious|"
               r"is not obvious|not (true|the case|necessarily)|is wrong|are wrong|the opposite|in fact)\b|^however\b")
-_SPECIFIC_CLAIM = _rx(r"\b(SLT and this post give different answers|different answers|your (statement|claim)|the claim|this claim)\b")
+_SPECIFIC_CLAIM = _rx(r"\b(give|gives|giving) different (answers|predictions)|\b(your|the|this|that) (statement|claim|prediction)\b")
 _NUMBERS = _rx(r"\b\d[\d.,^{}]*\b.*\b(times|flops?|years|million|billion)\b")
 
 
@@ -113,7 +120,7 @@ def ce_refutation_cue(passage: list[Sent], follow: list[Sent]) -> bool:
 
 
 def ce_names_claim(passage: list[Sent], follow: list[Sent]) -> bool:
-    """The passage says it tests a claim ('SLT and this post give different answers')."""
+    """The passage says it tests a claim ('… where the theory and this post give different answers', 'your claim')."""
     return any(_SPECIFIC_CLAIM.search(x.plain) for x in passage)
 
 

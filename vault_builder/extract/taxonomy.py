@@ -111,11 +111,15 @@ NORMATIVE_RULES = Ruler("tax-normative", [
 
 # ---------------------------------------------------------------- universal / situational
 
-_THIS_CASE = _rx(r"\b(in this (case|example|model|situation|instance)|in (your|my|the above|this|that|the) (example|case|toy|polynomial|model|setup)|"
+_THIS_CASE = _rx(r"\b(in this (case|example|model|situation|instance)|in (your|my|the above|this|that|the) (example|case|toy|\w+ model|model|setup)|"
                  r"(this|that|the above|your|my) (example|model|learning machine|machine|solution|construction|toy model|network|paper|prediction|experiment)\b|"
                  r"\bso far\b|\b(in|for) (small|toy) \w+)")
-_PARTICULAR = _rx(r"(\$[^$]*[=<>][^$]*\$|\b[a-zA-Z]\s*\(\s*[a-z0-9]\s*\)\s*=|\(\s*-?\d+\s*,\s*-?\d+\s*\)|\b\d[\d,.]*\s*(%|percent|million|billion|posts|users|flops?|oom|parameters|data points|times)\b|\b10\^?\{?\d+)")
-_PROPER = re.compile(r"(?<!^)(?<![.!?]\s)\b(GPT-\d|LessWrong|Carlsmith|Wikipedia|MNIST|Chinchilla|ImageNet|Watanabe's book|Jesse'?s post|Roblox)\b")
+_PARTICULAR = _rx(r"(\$[^$]*[=<>][^$]*\$|\b[a-zA-Z]\s*\(\s*[a-z0-9]\s*\)\s*=|\(\s*-?\d+\s*,\s*-?\d+\s*\)|"
+                  r"\b\d[\d,.]*\s*(%|percent|million|billion|trillion|[a-z]+s)\b|\b10\^?\{?\d+)")
+# A proper name inside the sentence (not its first word): a capitalised word, or a model name like
+# "GPT-3", that is not a glossary concept and not a name-derived adjective ("Bayesian", "Gaussian").
+_PROPER = re.compile(r"(?<=[a-z,;:] )([A-Z][a-z]+(?:[- ][A-Z][a-z]+)*|[A-Z][A-Za-z]*-\d+(?:\.\d+)?)\b")
+_NOT_PROPER = re.compile(r"^([A-Z][a-z]+(ian|ean|ic)|I|The|A|An|This|That|These|Those|But|And|Or|So|If|When|Then|We|You|They|It|In|On|For)$")
 _CONDITION = _rx(r"^(if|when|whenever|unless|provided|assuming|for) [^,]{3,60},")
 
 
@@ -132,9 +136,18 @@ def uni_particular_values(s: Sent) -> str | None:
 
 
 def uni_named_entity(s: Sent) -> str | None:
-    """A particular named system, dataset, source or person."""
-    m = _first(_PROPER, s.text)
-    return m and "situational:" + m
+    """A particular named system, dataset, source or person (a proper name that is not a concept)."""
+    surfaces = " ".join(s.surfaces)
+    for m in _PROPER.finditer(_main_text(s)):
+        name = m.group(1)
+        if _NOT_PROPER.match(name.split()[0]) or name.lower() in surfaces or name.split()[0].lower() in surfaces:
+            continue
+        return "situational:" + name
+    return None
+
+
+def _main_text(s: Sent) -> str:
+    return re.sub(r"\$[^$]*\$|[“\"][^”\"]*[”\"]|\([^()]*\)", " ", s.text)
 
 
 _MISSING_SUBJECT = _rx(r"^(if|when|whenever|unless) (is|are|has|have|was)\b")
