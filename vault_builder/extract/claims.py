@@ -156,8 +156,8 @@ _CONTRAST = _rx(r"^(however|but|yet|still|nonetheless|nevertheless|unfortunately
 _MARKER = _rx(r"\b(the|my|our|a|this|one) (key|main|central|basic|important|fundamental|crucial|core|real|actual|remarkable|non-trivial|nontrivial|big|biggest) "
               r"(point|insight|observation|claim|idea|takeaway|thing|problem|question|reason|issue|lesson|trick|result|consequence|difference|feature|challenge|mechanism|answer)")
 _EVAL = _rx(r"\b(wrong|right|correct|incorrect|false|true|better|worse|best|worst|important|significant|crucial|fundamental|essential|adequate|inadequate|"
-            r"unable|cannot|can'?t|impossible|necessary|sufficient|misleading|over-?hyped|oversold|non-negotiable|never|always|only|all|none|no|"
-            r"not|n'?t|fails?|lying|lie|doesn'?t|isn'?t|aren'?t|won'?t|key|matters?|dominat\w+|determin\w+|exactly|precisely|strictly|just)\b")
+            r"unable|cannot|can'?t|impossible|necessary|sufficient|misleading|over-?hyped|oversold|never|always|only|all|none|no|"
+            r"not|n'?t|fails?|doesn'?t|isn'?t|aren'?t|won'?t|key|matters?|dominat\w+|determin\w+|exactly|precisely|strictly|just)\b")
 _CAUSAL = _rx(r"\b(because|since|due to|which means|this means|that means|implies|implying|leads? to|results? in|correspond\w*|explains?|"
               r"determin\w+|dominat\w+|depends? on|is why|the reason|so that|in order to|requires?|translates? to|make[s]? for|reduces?|increases?|equivalent)\b")
 _COMPARE = _rx(r"\b(more|less|fewer|greater|smaller|larger|higher|lower|simpler|easier|harder|stronger|weaker|better|worse|\w{3,}er)\b.{0,60}\bthan\b|\bthe \w+er\b.*,\s*the \w+er\b|\bthe (more|less)\b.*,\s*the\b")
@@ -265,8 +265,8 @@ def pen_short(s: Sent) -> float:
     return -0.25 if _VERDICT.search(s.plain) else -0.75
 
 
-_VERDICT = _rx(r"\b(is|are|isn'?t|aren'?t|was|does|doesn'?t|do|don'?t|can'?t|cannot|will|won'?t)\s+(not\s+|never\s+|actually\s+|really\s+|just\s+|always\s+)*(wrong|right|true|false|magic|the case|no|never|not|actually|just)\b")
-_EMPHATIC = _rx(r"\b(actually|really|fundamentally|precisely|exactly|simply|entirely|completely|strictly|necessarily|crucially|in fact|at its core|non-negotiable|prerequisite|requires?)\b")
+_VERDICT = _rx(r"\b(is|are|isn'?t|aren'?t|was|does|doesn'?t|do|don'?t|can'?t|cannot|will|won'?t)\s+(not\s+|never\s+|actually\s+|really\s+|just\s+|always\s+)*(wrong|right|true|false|the case|no|never|not|actually|just)\b")
+_EMPHATIC = _rx(r"\b(actually|really|fundamentally|precisely|exactly|simply|entirely|completely|strictly|necessarily|crucially|in fact|at its core|requires?)\b")
 
 
 def cue_emphatic(s: Sent) -> float:
@@ -275,7 +275,7 @@ def cue_emphatic(s: Sent) -> float:
 
 
 def cue_verdict(s: Sent) -> float:
-    """A flat verdict ('X is wrong', 'this is never the case', 'brains are not magic')."""
+    """A flat verdict ('X is wrong', 'this is never the case', 'models are not Gaussian')."""
     return 1.0 if _VERDICT.search(s.plain) else 0.0
 
 
