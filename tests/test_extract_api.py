@@ -301,3 +301,19 @@ def test_where_clause_of_a_strong_claim_is_a_definition_and_the_sentence_stays_a
     d = next(i for i in items if i.type == "definition")
     assert d.text.startswith("where $d$ is the effective dimension") and "def.where-clause" in d.rules
     assert any(i.type == "claim" and i.text == text for i in items)
+
+
+def _against_rules(paragraphs, comments=None, **kw):
+    items, _, _ = extract(corpus(post(paragraphs, comments=comments, **kw)), GLOSSARY)
+    return [r for i in items if i.type == "counterexample" for r in i.rules if r.startswith("against.")]
+
+
+def test_against_rules_do_not_fire_without_their_cue():
+    post_text = ["Singular points always dominate the posterior of a neural network.",
+                 "For example, suppose the loss is the minimum of two weights; then a random walk rarely visits the "
+                 "origin, contradicting the prediction."]
+    fired = _against_rules(post_text)
+    assert fired == ["against.similar-claim"]  # no dispute sentence, no quote, no title, not a thread
+    assert "against.their-example" not in _against_rules(
+        ["A post."], comments=[["Consider a network with one unit. It does not learn the constant function, "
+                                "which shows the bound fails."]])

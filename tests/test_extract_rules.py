@@ -82,3 +82,21 @@ def test_every_rule_has_positive_and_negative_fixtures():
     missing = [r.name for ruler in rulers for r in ruler
                if r.name not in python_tested and fixtures.get(r.name) != {"yes", "no"}]
     assert not missing, f"rules without a must-fire and a must-not-fire fixture: {missing}"
+
+
+# ---------------------------------------------------------------- key rules (they take the claim score too)
+
+KEY_CASES = [
+    ("key.section-opening", "Flat minima do not explain generalisation.", 3.0, True),
+    ("key.section-opening", "Flat minima do not explain generalisation.", 1.0, False),
+    ("key.thesis-marker", "In summary, flat minima do not explain generalisation.", 2.0, True),
+    ("key.thesis-marker", "Flat minima do not explain generalisation.", 2.0, False),
+    ("key.strong-score", "Flat minima do not explain generalisation.", 6.0, True),
+    ("key.strong-score", "Flat minima do not explain generalisation.", 4.0, False),
+]
+
+
+@pytest.mark.parametrize("name,text,score,fires", KEY_CASES)
+def test_key_rules(name, text, score, fires):
+    s = sents_of(text, False)[0]
+    assert bool(C.KEY_RULES.get(name).fn(s, score)) == fires
