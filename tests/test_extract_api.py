@@ -317,3 +317,15 @@ def test_against_rules_do_not_fire_without_their_cue():
     assert "against.their-example" not in _against_rules(
         ["A post."], comments=[["Consider a network with one unit. It does not learn the constant function, "
                                 "which shows the bound fails."]])
+
+
+def test_ids_survive_small_edits_and_second_sentence_changes():
+    a = ["The learning coefficient is not a complexity measure, because it depends on the parameterisation. "
+         "It therefore cannot explain generalisation on its own."]
+    b = ["The *learning coefficient* is not a complexity measure — because it depends on the parameterisation! "
+         "It therefore can never explain generalisation by itself, whatever the architecture."]
+    ia, _, _ = extract(corpus(post(a)), GLOSSARY)
+    ib, _, _ = extract(corpus(post(b)), GLOSSARY)
+    ca = [i for i in ia if i.type == "claim"]
+    cb = [i for i in ib if i.type == "claim"]
+    assert ca and cb and ca[0].id == cb[0].id

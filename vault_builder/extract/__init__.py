@@ -74,6 +74,13 @@ def _where_clause(s: Sent) -> int:
     return m.start(1)
 
 
+def _id_text(c: Cand) -> str:
+    s = c.sents[0]
+    if c.item.type == "definition" and not c.item.text.startswith(s.text[:20]):
+        return c.item.text  # a where-clause definition: its own text
+    return s.text
+
+
 def _unit(state: State, post: Post, sents: list[Sent], unit: str, defs: dict) -> None:
     disabled = state.disabled
     n_cands, n_reserve = len(state.cands), len(state.reserve)
@@ -292,7 +299,8 @@ def extract(corpus: Corpus, glossary: list[Concept], overrides: dict | None = No
                 names.insert(0, tc)
         it.concepts = names
 
-    ids = unique_ids([stable_id(c.item.type, c.item.post, c.item.text) for c in state.cands])
+    # A passage is identified by its first sentence: its id survives edits to (or re-splitting of) the rest.
+    ids = unique_ids([stable_id(c.item.type, c.item.post, _id_text(c)) for c in state.cands])
     for c, i in zip(state.cands, ids):
         c.item.id = i
     for c in state.cands:
