@@ -329,3 +329,12 @@ def test_ids_survive_small_edits_and_second_sentence_changes():
     ca = [i for i in ia if i.type == "claim"]
     cb = [i for i in ib if i.type == "claim"]
     assert ca and cb and ca[0].id == cb[0].id
+
+
+def test_blockquotes_are_not_extracted_as_the_authors_claims():
+    p = post(["Someone wrote the following.", "Neural networks are always Bayesian samplers and nothing else matters.",
+              "That claim is wrong, because gradient noise is not isotropic in any realistic network."])
+    p.blocks[1].kind = "quote"
+    items, _, _ = extract(corpus(p), GLOSSARY)
+    assert all(i.block != "p2" for i in items)
+    assert any(i.block == "p3" and i.type == "claim" for i in items)

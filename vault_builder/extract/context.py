@@ -108,14 +108,16 @@ def block_sents(blocks: list[Block], post: Post, index: ConceptIndex, *, in_comm
     section, section_para = "", 0
     quoted, since_quote, quoted_text = None, -1, ""
     blocks = _join_continuations(blocks)
-    content = [b for b in blocks if b.kind not in SKIP_KINDS and not b.quotes]
+    content = [b for b in blocks if b.kind not in SKIP_KINDS and b.kind != "quote" and not b.quotes]
     nblocks = len(content)
     bidx = -1
     for b in blocks:
         if b.kind == "heading":
             section, section_para = _clean_heading(b.text), 0
             continue
-        if b.quotes:
+        if b.quotes or b.kind == "quote":
+            # A repeated paragraph (credited to its original) or a quotation of someone else: not
+            # extracted here, but what follows answers it.
             quoted, since_quote, quoted_text = b.quotes, 0, b.text
             continue
         if b.kind in SKIP_KINDS:
