@@ -33,8 +33,9 @@ def main() -> None:
 @click.option("--overwrite-settings", is_flag=True, help="Replace .obsidian/ settings you changed (normally kept).")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress lines.")
+@click.option("-v", "--verbose", is_flag=True, help="Also print info-level notes (they are always in build-report.json).")
 def build(sources: Path | None, out: Path, no_anki: bool, vault_name: str | None, no_snippets: bool,
-          overwrite_settings: bool, strict: bool, quiet: bool) -> None:
+          overwrite_settings: bool, strict: bool, quiet: bool, verbose: bool) -> None:
     """Build the vault, the Anki deck, items.jsonl, graph.json and build-report.json."""
     from .pipeline import BuildOptions, ConfigError, UsageError, build as run_build
 
@@ -53,7 +54,8 @@ def build(sources: Path | None, out: Path, no_anki: bool, vault_name: str | None
         click.echo(f"error: {exc.filename or out}: {exc.strerror or exc}", err=True)
         sys.exit(1)
     for p in result.problems:
-        echo_problem(p)
+        if verbose or p.level != "info":
+            echo_problem(p)
     counts = result.counts
     if not quiet:
         click.echo(
