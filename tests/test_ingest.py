@@ -139,3 +139,11 @@ def test_malformed_manifest_names_file_and_line(tmp_path):
     (problem,) = ingested.problems
     assert problem.code == "bad-manifest" and problem.where.startswith("sources.yaml:")
     assert int(problem.where.split(":")[1]) >= 3
+
+
+def test_unsupported_file_type_is_reported_and_skipped(tmp_path):
+    (tmp_path / "paper.pdf").write_bytes(b"%PDF-1.4 not a post")
+    (tmp_path / "good.md").write_text("# Good\n\nA fine paragraph about the free energy.\n", encoding="utf-8")
+    ingested = ingest.read_corpus(ingest.corpus_paths(tmp_path))
+    assert [f.name for f in ingested.files] == ["good.md"]
+    assert [(p.code, p.where) for p in ingested.problems] == [("unsupported-file", "paper.pdf")]

@@ -60,7 +60,11 @@ def read_corpus(paths: CorpusPaths) -> Ingested:
     manifest, problems = load_manifest(paths.manifest)
     files = []
     for path in sorted(paths.sources.iterdir(), key=lambda p: p.name):
-        if not path.is_file() or path.name.startswith(".") or path.suffix.lower() not in SOURCE_SUFFIXES:
+        if not path.is_file() or path.name.startswith("."):
+            continue
+        if path.suffix.lower() not in SOURCE_SUFFIXES:
+            problems.append(Problem("warning", "unsupported-file",
+                                    f"not a source format (use {', '.join(sorted(SOURCE_SUFFIXES))}); skipped", path.name))
             continue
         source, file_problems = read_source(path, manifest.get(path.name, {}))
         problems.extend(file_problems)
