@@ -106,3 +106,16 @@ def test_thread_replies_are_linked_to_what_they_quote(corpus):
     assert all(b.quotes in known for b in quotes)
     assert any(c.parent for c in weird.thread.comments)
     assert weird.thread.participants[:2] == ["Adrià Garriga-alonso", "Jesse Hoogland"]
+
+
+def test_forum_dump_alone_finds_its_post_body(tmp_path):
+    """Without its twin (004) or a hint, the page dump's post body is found by block shape."""
+    (tmp_path / "sources").mkdir()
+    name = "003_27907969332a74c2.txt"
+    (tmp_path / "sources" / name).write_bytes((ingest.default_content_dir() / "sources" / name).read_bytes())
+    ingested = ingest.read_corpus(ingest.corpus_paths(tmp_path))
+    corpus, problems = segment(ingested.files)
+    (post,) = corpus.posts
+    assert post.blocks[0].text.startswith("Statistical learning theory is lying to you")
+    assert post.thread.blocks[-1].text.startswith("I may have given the sense")
+    assert [p.code for p in problems] == ["post-start-guessed"]

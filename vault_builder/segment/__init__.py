@@ -9,6 +9,7 @@ import re
 
 from .. import mathtext
 from ..models import Block, Corpus, Post, Problem, SourceFile
+from .forum import guess_post_start
 from .formats import READERS, RawPost
 from .merge import cut_threads_by_twins, group_duplicates, merge_group
 from .threads import build_thread
@@ -31,6 +32,13 @@ def segment(files: list[SourceFile]) -> tuple[Corpus, list[Problem]]:
             continue
         raws.extend(found)
     cut_threads_by_twins(raws)
+    for raw in raws:
+        if raw.thread_undecided and guess_thread_end(raw):
+            first = raw.blocks[0]
+            problems.append(Problem("warning", "post-start-guessed",
+                                    f"guessed that the post body starts here ({first.text[:40]!r}…); if not, add "
+                                    f"hints: {{post_starts: \"first words of the post\"}} in sources.yaml",
+                                    f"{first.file}:{first.line}"))
     meta_by_file = {src.name: src for src in files}
     posts = []
     for group in group_duplicates(raws):
@@ -41,6 +49,16 @@ def segment(files: list[SourceFile]) -> tuple[Corpus, list[Problem]]:
                                     "(add hints: {post_starts: \"first words of the post\"} in sources.yaml)", merged.file))
         posts.append(make_post(merged, post_files, meta_by_file))
     return Corpus(posts), problems
+
+
+def guess_thread_end(raw: RawPost) -> bool:
+    """A forum dump with no twin and no hint: split by the shape of its blocks (segment/forum.py)."""
+    start = guess_post_start(raw.thread)
+    if start is None:
+        return False
+    raw.blocks, raw.thread = raw.thread[start:], raw.thread[:start]
+    raw.thread_undecided = False
+    return True
 
 
 def make_post(raw: RawPost, files: list[str], sources: dict[str, SourceFile]) -> Post:
