@@ -119,3 +119,16 @@ def test_forum_dump_alone_finds_its_post_body(tmp_path):
     assert post.blocks[0].text.startswith("Statistical learning theory is lying to you")
     assert post.thread.blocks[-1].text.startswith("I may have given the sense")
     assert [p.code for p in problems] == ["post-start-guessed"]
+
+
+def test_markdown_export_alone_finds_where_its_comments_start(tmp_path):
+    """Without its flat twin (000), the Markdown post+thread export is split after the post's
+    sign-off and EDIT note."""
+    (tmp_path / "sources").mkdir()
+    name = "001_94b4f1940fd7fb52.txt"
+    (tmp_path / "sources" / name).write_bytes((ingest.default_content_dir() / "sources" / name).read_bytes())
+    corpus, problems = segment(ingest.read_corpus(ingest.corpus_paths(tmp_path)).files)
+    (post,) = corpus.posts
+    assert post.blocks[-1].text.startswith("EDIT:")
+    assert post.thread.blocks[0].text.startswith("In your example there are many values")
+    assert [p.code for p in problems] == ["thread-start-guessed"]

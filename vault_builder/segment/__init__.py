@@ -9,7 +9,7 @@ import re
 
 from .. import mathtext
 from ..models import Block, Corpus, Post, Problem, SourceFile
-from .forum import guess_post_start
+from .seams import guess_post_start, guess_thread_start
 from .formats import READERS, RawPost
 from .merge import cut_threads_by_twins, group_duplicates, merge_group
 from .threads import build_thread
@@ -31,13 +31,19 @@ def segment(files: list[SourceFile]) -> tuple[Corpus, list[Problem]]:
             problems.append(Problem("error", "no-content", "no paragraphs found; skipped", src.name))
             continue
         raws.extend(found)
-    cut_threads_by_twins(raws)
-    for raw in raws:
+    by_twin = cut_threads_by_twins(raws)
+    for n, raw in enumerate(raws):
         if raw.thread_undecided and guess_thread_end(raw):
             first = raw.blocks[0]
             problems.append(Problem("warning", "post-start-guessed",
                                     f"guessed that the post body starts here ({first.text[:40]!r}…); if not, add "
                                     f"hints: {{post_starts: \"first words of the post\"}} in sources.yaml",
+                                    f"{first.file}:{first.line}"))
+        elif raw.fmt == "markdown" and not raw.thread and n not in by_twin and guess_thread_start_in(raw):
+            first = raw.thread[0]
+            problems.append(Problem("warning", "thread-start-guessed",
+                                    f"guessed that the comments start here ({first.text[:40]!r}…); if not, add "
+                                    f"hints: {{thread_starts: \"first words of the first comment\"}} in sources.yaml",
                                     f"{first.file}:{first.line}"))
     meta_by_file = {src.name: src for src in files}
     posts = []
@@ -52,12 +58,21 @@ def segment(files: list[SourceFile]) -> tuple[Corpus, list[Problem]]:
 
 
 def guess_thread_end(raw: RawPost) -> bool:
-    """A forum dump with no twin and no hint: split by the shape of its blocks (segment/forum.py)."""
+    """A forum dump with no twin and no hint: split by the shape of its blocks (segment/seams.py)."""
     start = guess_post_start(raw.thread)
     if start is None:
         return False
     raw.blocks, raw.thread = raw.thread[start:], raw.thread[:start]
     raw.thread_undecided = False
+    return True
+
+
+def guess_thread_start_in(raw: RawPost) -> bool:
+    """A Markdown post+thread export with no pingbacks, twin or hint: split only on clear evidence."""
+    start = guess_thread_start(raw.blocks)
+    if start is None:
+        return False
+    raw.blocks, raw.thread = raw.blocks[:start], raw.blocks[start:]
     return True
 
 

@@ -75,17 +75,18 @@ def containment(a: set[int], b: set[int]) -> float:
     return len(small & large) / len(small)
 
 
-def cut_threads_by_twins(raws: list[RawPost]) -> None:
+def cut_threads_by_twins(raws: list[RawPost]) -> set[int]:
     """Split post from thread where the file's own structure could not, using a twin in another file.
 
     A forum dump (post body last) whose body also exists elsewhere: the body is the final run of
     blocks found in the twin. A Markdown post+thread whose body exists as a flat copy: the post is
-    the first run of blocks found in the twin."""
+    the first run of blocks found in the twin. Returns the indexes of the posts it decided."""
     sets = [shingles(body_text(r.blocks)) for r in raws]
     index = ShingleIndex()
     for k, sh in enumerate(sets):
         index.add(k, sh)
-    for raw in raws:
+    decided = set()
+    for n, raw in enumerate(raws):
         if not (raw.fmt == "forum" and raw.thread_undecided or raw.fmt == "markdown" and not raw.thread):
             continue
         candidates = raw.thread if raw.fmt == "forum" else raw.blocks
@@ -101,6 +102,8 @@ def cut_threads_by_twins(raws: list[RawPost]) -> None:
             end = first_run_end(matches, candidates)
             raw.blocks, raw.thread = candidates[:end], candidates[end:]
         raw.thread_undecided = False
+        decided.add(n)
+    return decided
 
 
 def best_twin(raw: RawPost, raws: list[RawPost], candidates: list[Block],
