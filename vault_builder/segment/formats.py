@@ -64,6 +64,7 @@ def markdown_blocks(text: str, file: str, line_offset: int = 0) -> list[Block]:
     depth = 0  # list nesting
     in_item = 0
     quote = 0
+    in_heading = False
     for tok in _md.parse(text):
         if tok.type in ("bullet_list_open", "ordered_list_open"):
             depth += 1
@@ -77,14 +78,17 @@ def markdown_blocks(text: str, file: str, line_offset: int = 0) -> list[Block]:
             quote += 1
         elif tok.type == "blockquote_close":
             quote -= 1
+        elif tok.type == "heading_close":
+            in_heading = False
         elif tok.type == "heading_open":
+            in_heading = True  # its inline token is the heading text, taken here from the line
             start, _ = tok.map
             content = re.sub(r"^\s*#{1,6}\s*|\s*#*\s*$", "", lines[start])
             out.append(block("heading", content, file, start + 1 + line_offset, int(tok.tag[1])))
         elif tok.type in ("fence", "code_block"):
             start, _ = tok.map
             out.append(block("code", tok.content.rstrip("\n"), file, start + 1 + line_offset))
-        elif tok.type == "inline" and tok.map and out_of_heading(out, tok):
+        elif tok.type == "inline" and tok.map and not in_heading:
             start, end = tok.map
             src = "\n".join(lines[start:end])
             kind = "list_item" if in_item else ("quote" if quote else "paragraph")
@@ -97,12 +101,6 @@ def markdown_blocks(text: str, file: str, line_offset: int = 0) -> list[Block]:
     return out
 
 
-def out_of_heading(out: list[Block], tok) -> bool:
-    """Heading inlines are taken with their heading_open token; skip them here."""
-    return not (out and out[-1].kind == "heading" and out[-1].line == tok.map[0] + 1 and tok.map[1] - tok.map[0] == 1
-                and out[-1].text and out[-1].text in tok.content)
-
-
 def read_markdown(src: SourceFile) -> tuple[list[RawPost], list[Problem]]:
     text = src.text
     blocks = markdown_blocks(text, src.name)
@@ -111,26 +109,27 @@ def read_markdown(src: SourceFile) -> tuple[list[RawPost], list[Problem]]:
         title = title or blocks[0].text
         blocks = blocks[1:]
     title = str(title) if title else fallback_title(src)
-    body, thread, undecided = split_post_and_thread(blocks, src)
-    return [RawPost(title, body, src.name, src.format, thread, thread_undecided=undecided)], []
+    body, thread = split_post_and_thread(blocks, src)
+    return [RawPost(title, body, src.name, src.format, thread)], []
 
 
-def split_post_and_thread(blocks: list[Block], src: SourceFile) -> tuple[list[Block], list[Block], bool]:
+def split_post_and_thread(blocks: list[Block], src: SourceFile) -> tuple[list[Block], list[Block]]:
     """Where does the post end and its comment thread begin?
 
     In order: a manifest hint (`thread_starts: "first words of the first comment"`); a pingback list
     (forum export: "- Title by 27 Nov 2023 11:10 UTC; 318 points) (") that sits between the two and
-    belongs to neither. Otherwise the whole file is the post (segment may still cut it later, using a
-    flat twin of the post body: see merge.cut_thread_by_twin)."""
+    belongs to neither. Otherwise the whole file is the post for now: segment may still cut it using a
+    flat twin of the post body (merge.cut_threads_by_twins) or, failing that, the shape of its
+    blocks (seams.guess_thread_start)."""
     hint = (src.meta.get("hints") or {}).get("thread_starts")
     if hint:
         for i, b in enumerate(blocks):
             if b.text.startswith(hint):
-                return blocks[:i], blocks[i:], False
+                return blocks[:i], blocks[i:]
     pings = [i for i, b in enumerate(blocks) if PINGBACK.search(b.text)]
     if pings:
-        return blocks[: pings[0]], blocks[pings[-1] + 1:], False
-    return blocks, [], False
+        return blocks[: pings[0]], blocks[pings[-1] + 1:]
+    return blocks, []
 
 
 def fallback_title(src: SourceFile) -> str:

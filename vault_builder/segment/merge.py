@@ -96,10 +96,10 @@ def cut_threads_by_twins(raws: list[RawPost]) -> set[int]:
         twin_shingles = shingles(body_text(twin.blocks))
         matches = [block_in(b, twin_shingles) for b in candidates]
         if raw.fmt == "forum":
-            start = final_run_start(matches, candidates)
+            start = final_run_start(matches)
             raw.blocks, raw.thread = candidates[start:], candidates[:start]
         else:
-            end = first_run_end(matches, candidates)
+            end = first_run_end(matches)
             raw.blocks, raw.thread = candidates[:end], candidates[end:]
         raw.thread_undecided = False
         decided.add(n)
@@ -132,7 +132,7 @@ GAP = 3
 """Consecutive substantive blocks missing from the twin that end a run (comments, not noise)."""
 
 
-def first_run_end(matches: list[bool | None], blocks: list[Block]) -> int:
+def first_run_end(matches: list[bool | None]) -> int:
     last, misses = 0, 0
     for i, m in enumerate(matches):
         if m:
@@ -144,7 +144,7 @@ def first_run_end(matches: list[bool | None], blocks: list[Block]) -> int:
     return last
 
 
-def final_run_start(matches: list[bool | None], blocks: list[Block]) -> int:
+def final_run_start(matches: list[bool | None]) -> int:
     first, misses = len(matches), 0
     for i in range(len(matches) - 1, -1, -1):
         if matches[i]:
@@ -153,7 +153,6 @@ def final_run_start(matches: list[bool | None], blocks: list[Block]) -> int:
             misses += 1
             if misses >= GAP:
                 break
-    # keep non-judged blocks (headings, formulas) that directly precede the first matched block
     return first
 
 
