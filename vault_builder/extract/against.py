@@ -13,9 +13,28 @@ PROXIMITY = 6.0
 """How much nearness counts when choosing the claim a counterexample targets."""
 
 
+class Pool(list):
+    """The candidates, also grouped by post: every rule but one looks only inside the counterexample's
+    own post, and scanning the whole corpus's pool for each counterexample made `against` quadratic."""
+
+    def __init__(self, cands: list[Cand]):
+        super().__init__(cands)
+        self.by_post: dict[str, list[Cand]] = {}
+        for k in cands:
+            self.by_post.setdefault(k.item.post, []).append(k)
+        self.heads = {title: " ".join(_norm(title).split()[:5]) for title in self.by_post}
+
+
+def _same_post(c: Cand, pool: list[Cand]) -> list[Cand]:
+    """The pool's candidates of c's post, in pool order."""
+    if isinstance(pool, Pool):
+        return pool.by_post.get(c.item.post, [])
+    return [k for k in pool if k.item.post == c.item.post]
+
+
 def _pool_for(c: Cand, pool: list[Cand]) -> list[Cand]:
     s = c.sents[0]
-    return [k for k in pool if k.item.post == c.item.post and k.order < c.order and k.item.block != c.item.block
+    return [k for k in _same_post(c, pool) if k.order < c.order and k.item.block != c.item.block
             and (s.in_comments or not k.item.in_comments)]
 
 
@@ -66,7 +85,7 @@ def against_disputed(c: Cand, pool: list[Cand]) -> Cand | None:
     cur, steps = first.prev, 0
     while cur is not None and steps < 8:
         if _DISPUTE.search(cur.plain):
-            before = [k for k in pool if k.item.post == c.item.post and k.sents[0].block is cur.block
+            before = [k for k in _same_post(c, pool) if k.sents[0].block is cur.block
                       and k.order < c.order and k.sents[0] is not cur and cur.start > k.sents[0].start]
             if before:
                 return max(before, key=lambda k: (k.kept, k.item.key, k.score, -k.order))
@@ -83,10 +102,10 @@ def against_other_post(c: Cand, pool: list[Cand]) -> Cand | None:
     """A counterexample that names another post of the corpus by its title (its first five words)
     targets the most similar claim of that post."""
     context = _norm(" ".join(x.text for x in c.sents + E.following(c.sents, 2)))
-    for title in dict.fromkeys(k.item.post for k in pool if k.item.post != c.item.post):
-        head = " ".join(_norm(title).split()[:5])
-        if len(head.split()) >= 3 and head in context:
-            return _most_similar(c, [k for k in pool if k.item.post == title and not k.item.in_comments])
+    pool = pool if isinstance(pool, Pool) else Pool(pool)
+    for title, head in pool.heads.items():
+        if title != c.item.post and len(head.split()) >= 3 and head in context:
+            return _most_similar(c, [k for k in pool.by_post[title] if not k.item.in_comments])
     return None
 
 
@@ -99,7 +118,7 @@ def against_previous_paragraph(c: Cand, pool: list[Cand]) -> Cand | None:
         return None
     if not ({"ce.names-claim", "ce.addresses-other"} & set(c.item.rules)):
         return None
-    before = [k for k in pool if k.item.post == c.item.post and k.para == c.para - 1 and k.item.in_comments]
+    before = [k for k in _same_post(c, pool) if k.para == c.para - 1 and k.item.in_comments]
     return max(before, key=lambda k: (k.kept, k.score, -k.order)) if before else None
 
 

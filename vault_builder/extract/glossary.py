@@ -196,11 +196,9 @@ class ConceptIndex:
         self._ci_map = {}
         for v, name in ci:
             self._ci_map.setdefault(v, name)
-        pats = sorted(self._ci_map, key=len, reverse=True)
-        self._ci = re.compile(r"(?<![\w-])(" + "|".join(re.escape(p) + r"(?:s|es)?" for p in pats) + r")(?![\w-])") if pats else None
+        self._ci = _Alternation(self._ci_map, ("s", "es", ""), suffix_in_word=True)
         self._cs_map = dict(cs)
-        abbrs = sorted(self._cs_map, key=len, reverse=True)
-        self._cs = re.compile(r"(?<![\w-])(" + "|".join(re.escape(p) for p in abbrs) + r")(?:s)?(?![\w-])") if abbrs else None
+        self._cs = _Alternation(self._cs_map, ("s", ""), suffix_in_word=False)
 
     def add(self, *concepts: Concept) -> None:
         self.concepts.extend(concepts)
@@ -222,15 +220,12 @@ class ConceptIndex:
         t = _fold(text)
         low = t.lower().replace("-", " ")
         hits: list[tuple[int, int, str]] = []
-        if self._ci is not None:
-            for m in self._ci.finditer(low):
-                key = m.group(1)
-                name = self._ci_map.get(key) or self._ci_map.get(key[:-1]) or self._ci_map.get(key[:-2])
-                if name:
-                    hits.append((m.start(), m.end(), name))
-        if self._cs is not None:
-            for m in self._cs.finditer(t):
-                hits.append((m.start(), m.end(), self._cs_map[m.group(1)]))
+        for a, b, key in self._ci.finditer(low):
+            name = self._ci_map.get(key) or self._ci_map.get(key[:-1]) or self._ci_map.get(key[:-2])
+            if name:
+                hits.append((a, b, name))
+        for a, b, key in self._cs.finditer(t):
+            hits.append((a, b, self._cs_map[key]))
         return sorted(hits)
 
     def find(self, text: str) -> list[str]:
@@ -240,3 +235,56 @@ class ConceptIndex:
             if name not in out:
                 out.append(name)
         return out
+
+
+def _is_word(ch: str) -> bool:
+    """What `\\w` or "-" matches: the boundaries a mention may not touch."""
+    return ch.isalnum() or ch in "_-"
+
+
+class _Alternation:
+    """Finds what `(?<![\\w-])(w1|w2|…)(?:suffix…)?(?![\\w-])` finds, alternatives tried longest
+    first, without the regex: Python's regex engine tries every alternative at every position, so
+    with thousands of discovered concepts matching cost grew with the corpus. A character trie
+    makes it proportional to the text. Yields (start, end, the word matched, with its suffix when suffix_in_word)."""
+
+    def __init__(self, words, suffixes: tuple[str, ...], suffix_in_word: bool):
+        self.suffix_in_word = suffix_in_word
+        self.root: dict = {}
+        for w in words:
+            node = self.root
+            for ch in w:
+                node = node.setdefault(ch, {})
+            node[""] = True  # "" is never a character: marks the end of a word
+        self.suffixes = suffixes
+        firsts = "".join(sorted(self.root))
+        self._starts = re.compile(r"(?<![\w-])[" + re.escape(firsts) + "]") if firsts else None
+
+    def finditer(self, text: str):
+        if self._starts is None:
+            return
+        pos = 0
+        for m in self._starts.finditer(text):
+            i = m.start()
+            if i < pos:
+                continue
+            end = self._match_at(text, i)
+            if end is not None:
+                yield i, end[0], text[i:end[1]]
+                pos = end[0]
+
+    def _match_at(self, text: str, i: int) -> tuple[int, int] | None:
+        """(end of the match, end of the word reported: with the suffix only when suffix_in_word)."""
+        node, ends, n = self.root, [], len(text)
+        for j in range(i, n):
+            node = node.get(text[j])
+            if node is None:
+                break
+            if "" in node:
+                ends.append(j + 1)
+        for end in reversed(ends):  # longest word first, then the suffixes in order
+            for suffix in self.suffixes:
+                stop = end + len(suffix)
+                if text.startswith(suffix, end) and (stop >= n or not _is_word(text[stop])):
+                    return stop, (stop if self.suffix_in_word else end)
+        return None
