@@ -8,6 +8,7 @@ names or paths by hand.
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 import re
 import unicodedata
 from pathlib import Path, PurePosixPath, PureWindowsPath
@@ -58,6 +59,8 @@ def _is_dropped_char(ch: str) -> bool:
 
 def _strip_controls(text: str) -> str:
     """Whitespace of any kind becomes a space; other control/format characters are removed."""
+    if text.isprintable():  # the usual case: no control, format or surrogate character, no whitespace but " "
+        return text
     out = []
     for ch in text:
         if ch.isspace():
@@ -93,6 +96,7 @@ def _unreserve(name: str) -> str:
     return name
 
 
+@lru_cache(maxsize=65536)  # pure, and called for every link to a note
 def note_name(title: str, max_len: int = 80) -> str:
     """A legal, readable Obsidian note name (without ".md") for any title.
 
@@ -133,6 +137,7 @@ def name_problem(name: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """The identity Obsidian (and case-insensitive file systems) give a name: NFC + casefold."""
     return unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())

@@ -25,6 +25,7 @@ Tags produced, in this order (duplicates dropped):
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 import re
 import unicodedata
 from typing import TYPE_CHECKING
@@ -69,6 +70,7 @@ def ascii_fold(text: str) -> str:
     return decomposed.encode("ascii", "ignore").decode("ascii")
 
 
+@lru_cache(maxsize=65536)
 def slug(text: str) -> str:
     """A tag-safe slug: ASCII-folded, lower-case, runs of anything but ``a-z0-9`` become one
     ``-``, no leading or trailing ``-``.

@@ -62,7 +62,7 @@ def stem(note_path: str) -> str:
 
 def note_link(note_path: str, anchor: str | None = None, alias: str | None = None) -> str:
     """[[Name#anchor|alias]] for a vault path ("Claims/X.md" -> [[X]]); canvases keep ".canvas"."""
-    name = PurePosixPath(note_path).name
+    name = note_path.rpartition("/")[2]  # vault paths are plain "Folder/Name.md" (PurePosixPath cost 1 s a build)
     name = name[:-3] if name.endswith(".md") else name
     return wikilink(name, anchor, alias)
 
