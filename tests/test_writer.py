@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -95,6 +96,7 @@ def test_failed_render_never_touches_the_vault(tmp_path, monkeypatch):
         raise RuntimeError("render failed")
 
     monkeypatch.setattr("vault_builder.render.render_vault", boom)
+    shutil.rmtree(out / ".cache")  # nothing changed: without its state the build runs instead of reusing the outputs
     with pytest.raises(RuntimeError):
         build(BuildOptions(sources=GOLDEN_CORPUS, out=out, anki=False))
     assert snapshot(out / "vault") == before

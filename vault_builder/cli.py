@@ -15,6 +15,31 @@ def echo_problem(p: Problem) -> None:
     click.echo(str(p), err=True)
 
 
+class Status:
+    """Progress on a terminal: one status line on stderr, overwritten in place (\\r) and cleared
+    before a summary line is printed. Disabled when stderr is not a terminal (logs, pipes, CI)
+    or with --quiet, where the carriage returns would only be noise."""
+
+    def __init__(self, enabled: bool):
+        self.enabled, self.shown = enabled, False
+
+    def __call__(self, text: str) -> None:
+        if self.enabled:
+            sys.stderr.write("\r\033[K" + text)
+            sys.stderr.flush()
+            self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+            self.shown = False
+
+    def line(self, text: str) -> None:
+        self.clear()
+        click.echo(text, err=True)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="vault")
 def main() -> None:
@@ -39,18 +64,22 @@ def build(sources: Path | None, out: Path, no_anki: bool, vault_name: str | None
     """Build the vault, the Anki deck, items.jsonl, graph.json and build-report.json."""
     from .pipeline import BuildOptions, ConfigError, UsageError, build as run_build
 
-    log = (lambda line: None) if quiet else (lambda line: click.echo(line, err=True))
+    status = Status(enabled=not quiet and sys.stderr.isatty())
+    log = (lambda line: None) if quiet else status.line
     try:
         result = run_build(BuildOptions(sources=sources, out=out, anki=not no_anki, vault_name=vault_name,
-                                        overwrite_settings=overwrite_settings, snippets=not no_snippets), log)
+                                        overwrite_settings=overwrite_settings, snippets=not no_snippets), log, status)
+        status.clear()
     except UsageError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
     except ConfigError as exc:
+        status.clear()
         for p in exc.problems:
             echo_problem(p)
         sys.exit(2)
     except OSError as exc:
+        status.clear()
         click.echo(f"error: {exc.filename or out}: {exc.strerror or exc}", err=True)
         sys.exit(1)
     for p in result.problems:

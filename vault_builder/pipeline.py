@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import __version__, export, ingest, link, render, segment, writer
+from . import __version__, buildcache, export, ingest, link, render, segment, writer
 from .extract import extract
 from .extract.glossary import load_glossary, load_overrides
 from .models import Problem
@@ -70,13 +70,30 @@ class BuildResult:
         return any(p.level == "error" and p.code.startswith("build-") for p in self.problems)
 
 
-def build(options: BuildOptions, log: Callable[[str], None] = lambda line: None) -> BuildResult:
+def build(options: BuildOptions, log: Callable[[str], None] = lambda line: None,
+          progress: Callable[[str], None] = lambda text: None) -> BuildResult:
+    """Run the stages. log: one summary line per stage (counts and time). progress: transient
+    status text while a stage runs (the CLI shows it on a terminal only)."""
     result = BuildResult()
     content = options.sources or ingest.default_content_dir()
     check_paths(content, options.out)
     paths = ingest.corpus_paths(content)
 
-    with phase(result, "ingest", log):
+    start = time.perf_counter()
+    print_ = buildcache.fingerprint(buildcache.input_files(paths.sources, [paths.manifest, paths.concepts, paths.overrides]),
+                                    fingerprint_options(options, content))
+    state = buildcache.unchanged(options.out, print_)
+    if state is not None:
+        # Nothing changed since the last build and its outputs are intact: they are this build's outputs.
+        result.problems = [Problem(**p) for p in state["problems"]]
+        result.counts = state["counts"]
+        result.timings["up-to-date"] = round(time.perf_counter() - start, 4)
+        log(f"up to date: nothing changed since the last build of {options.out}")
+        export.write_report(options.out / "build-report.json", result, __version__)
+        return result
+    result.timings["fingerprint"] = round(time.perf_counter() - start, 4)
+
+    with phase(result, "ingest", log, progress):
         ingested = ingest.read_corpus(paths)
         result.problems += ingested.problems
         result.counts["files"] = len(ingested.files)
@@ -87,32 +104,34 @@ def build(options: BuildOptions, log: Callable[[str], None] = lambda line: None)
         config_errors = [p for p in result.problems if p.level == "error" and p.code in CONFIG_CODES]
         if config_errors:
             raise ConfigError(config_errors)
-    with phase(result, "segment", log):
+    with phase(result, "segment", log, progress):
         corpus, problems = segment.segment(ingested.files)
         result.problems += problems
         result.counts["posts"] = len(corpus.posts)
         result.counts["threads"] = sum(1 for p in corpus.posts if p.thread)
         result.counts["comments"] = sum(len(p.thread.comments) for p in corpus.posts if p.thread)
-    with phase(result, "extract", log):
-        items, concepts, problems = extract(corpus, glossary, overrides)
+    with phase(result, "extract", log, progress):
+        items, concepts, problems = extract(corpus, glossary, overrides,
+                                            progress=lambda done, total: progress(f"extract  {done}/{total} posts and comments"))
         result.problems += problems
         for kind in ("claim", "definition", "example", "counterexample"):
             result.counts[kind + "s"] = sum(1 for i in items if i.type == kind)
         result.counts["key_claims"] = sum(1 for i in items if i.type == "claim" and i.key)
-    with phase(result, "link", log):
+    with phase(result, "link", log, progress):
         graph = link.link(corpus, items, concepts)
         result.counts["concepts"] = len(concepts)
         result.counts["graph_nodes"] = graph.number_of_nodes()
         result.counts["graph_edges"] = graph.number_of_edges()
     vault_dir = options.out / "vault"
-    with phase(result, "render", log):
+    with phase(result, "render", log, progress):
         cache = (options.cache_dir or default_cache_dir()) / "snippets"
         files = render.render_vault(corpus, items, concepts, graph, snippets=options.snippets,
                                     snippet_cache=cache, problems=result.problems)
         result.counts["notes"] = sum(1 for name in files if name.endswith(".md"))
-    with phase(result, "write", log):
+    buildcache.forget(options.out)
+    with phase(result, "write", log, progress):
         result.problems += writer.write_vault(vault_dir, files, overwrite_settings=options.overwrite_settings)
-    with phase(result, "export", log):
+    with phase(result, "export", log, progress):
         export.write_items(options.out / "items.jsonl", items)
         export.write_graph(options.out / "graph.json", graph)
         if options.anki:
@@ -123,7 +142,15 @@ def build(options: BuildOptions, log: Callable[[str], None] = lambda line: None)
             result.counts["anki_cards"] = report.cards
             result.counts["anki_notes"] = report.notes
     export.write_report(options.out / "build-report.json", result, __version__)
+    buildcache.save(options.out, print_, result.problems, result.counts)
     return result
+
+
+def fingerprint_options(options: BuildOptions, content: Path) -> dict:
+    """The options that shape the outputs (the snippet cache folder does not: results are keyed by code)."""
+    return {"sources": str(content.resolve()), "out": str(options.out.resolve()), "anki": options.anki,
+            "vault_name": options.vault_name, "overwrite_settings": options.overwrite_settings,
+            "snippets": options.snippets}
 
 
 def check_paths(content: Path, out: Path) -> None:
@@ -135,13 +162,23 @@ def check_paths(content: Path, out: Path) -> None:
         raise UsageError(f"{out}: output path exists and is not a folder")
 
 
-class phase:
-    """Times one stage and logs one line for it."""
+STAGE_COUNTS = {
+    "ingest": ("files",), "segment": ("posts", "threads", "comments"),
+    "extract": ("claims", "definitions", "examples", "counterexamples"),
+    "link": ("concepts", "graph_nodes", "graph_edges"), "render": ("notes",), "write": (), "export": ("anki_cards",),
+}
+"""The counts a stage's summary line shows (keys of BuildResult.counts)."""
 
-    def __init__(self, result: BuildResult, name: str, log: Callable[[str], None]):
-        self.result, self.name, self.log = result, name, log
+
+class phase:
+    """Times one stage, shows it as progress while it runs and logs its one-line summary."""
+
+    def __init__(self, result: BuildResult, name: str, log: Callable[[str], None],
+                 progress: Callable[[str], None] = lambda text: None):
+        self.result, self.name, self.log, self.progress = result, name, log, progress
 
     def __enter__(self):
+        self.progress(f"{self.name} …")
         self.start = time.perf_counter()
         return self
 
@@ -149,5 +186,7 @@ class phase:
         seconds = time.perf_counter() - self.start
         self.result.timings[self.name] = round(seconds, 4)
         if exc[0] is None:
-            self.log(f"{self.name:<8} {seconds * 1000:7.0f} ms")
+            counts = ", ".join(f"{self.result.counts[k]} {k.replace('_', ' ')}"
+                               for k in STAGE_COUNTS.get(self.name, ()) if k in self.result.counts)
+            self.log(f"{self.name:<8} {seconds:7.2f} s" + (f"  {counts}" if counts else ""))
         return False

@@ -25,6 +25,7 @@ not rule lists can be switched off by their names too ("claim.quota", "claim.res
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 from ..models import Concept, Corpus, Item, Post, Problem
 from . import claims as C
@@ -32,7 +33,7 @@ from . import definitions as D
 from . import examples as E
 from . import select as S
 from . import taxonomy as T
-from .against import AGAINST_RULES
+from .against import AGAINST_RULES, Pool
 from .candidates import Cand, State, make_item
 from .context import Sent, block_sents
 from .glossary import ConceptIndex, _fold, bundled_glossary_path, load_glossary, load_overrides  # noqa: F401  (public API)
@@ -210,8 +211,10 @@ def _discover(defined: list[tuple[str, list[str]]], index: ConceptIndex) -> list
 
 
 def extract(corpus: Corpus, glossary: list[Concept], overrides: dict | None = None, *,
-            disabled_rules: set[str] = frozenset()) -> tuple[list[Item], list[Concept], list[Problem]]:
-    """Items in post order then block order, all concepts (glossary + discovered), problems."""
+            disabled_rules: set[str] = frozenset(),
+            progress: Callable[[int, int], None] | None = None) -> tuple[list[Item], list[Concept], list[Problem]]:
+    """Items in post order then block order, all concepts (glossary + discovered), problems.
+    progress(done, total) is called now and then with the posts and comments done."""
     disabled = frozenset(disabled_rules or ())
     problems: list[Problem] = []
     unknown = disabled - set(all_rule_names())
@@ -249,8 +252,10 @@ def extract(corpus: Corpus, glossary: list[Concept], overrides: dict | None = No
                     if name not in s.concepts:
                         s.concepts.append(name)
                     s.surfaces.append(_fold(s.text).lower()[a:b])
-    for post, sents, unit in units:
+    for n, (post, sents, unit) in enumerate(units):
         _unit(state, post, sents, unit, defs)
+        if progress and n % 50 == 0:
+            progress(n, len(units))
 
     S.restatements(state, disabled)
     S.quota(state, disabled)
@@ -263,7 +268,7 @@ def extract(corpus: Corpus, glossary: list[Concept], overrides: dict | None = No
         c.item.rules += fired
     for r in state.reserve:
         r.kept = False
-    pool = claims + state.reserve
+    pool = Pool(claims + state.reserve)
     examples = [c for c in state.cands if c.item.type in ("counterexample", "example")]
     for c in examples:
         c.others = examples

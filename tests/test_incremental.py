@@ -1,0 +1,85 @@
+"""Incremental builds: a rebuild reuses what it can, and its output is the output of a clean build.
+
+Whatever the caches do, the contract is checked byte for byte: build, change one source file,
+rebuild in place, and compare with a clean build of the changed corpus (vault, items.jsonl,
+graph.json and the deck's rows; the deck's modification stamps legitimately differ, since a clean
+build has no earlier cards to keep the stamps of).
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from vault_builder import buildcache
+from vault_builder.pipeline import BuildOptions, build
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+from corpus import write_corpus  # noqa: E402
+
+from test_deck import Apkg  # noqa: E402
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def outputs(out: Path, tmp: Path) -> dict:
+    pkg = Apkg(out / "anki" / "slt.apkg", tmp)
+    guid = {nid: g for nid, g, *_ in pkg.notes}  # note ids are creation stamps: compare by guid
+    notes = sorted((g, mid, tags, flds) for _, g, mid, _mod, _usn, tags, flds, *_ in pkg.notes)
+    cards = sorted((guid[nid], did, ord_) for _, nid, did, ord_, *_ in pkg.cards)
+    unstamped = lambda table: {k: {f: v for f, v in row.items() if f not in ("mod", "usn")} for k, row in table.items()}
+    return {"vault": tree(out / "vault"), "items": (out / "items.jsonl").read_bytes(),
+            "graph": (out / "graph.json").read_bytes(), "notes": notes, "cards": cards,
+            "models": unstamped(pkg.models), "decks": unstamped(pkg.decks)}
+
+
+def options(sources: Path, out: Path) -> BuildOptions:
+    return BuildOptions(sources=sources, out=out, snippets=False)
+
+
+def test_noop_rebuild_reuses_the_outputs(tmp_path):
+    write_corpus(tmp_path / "c", 4)
+    out = tmp_path / "out"
+    first = build(options(tmp_path / "c", out))
+    before = tree(out)
+    again = build(options(tmp_path / "c", out))
+    assert "up-to-date" in again.timings and "extract" not in again.timings
+    assert again.counts == first.counts and again.problems == first.problems
+    after = tree(out)
+    before.pop("build-report.json"), after.pop("build-report.json")
+    assert after == before
+
+
+def test_touched_output_or_changed_option_means_a_real_build(tmp_path):
+    write_corpus(tmp_path / "c", 3)
+    out = tmp_path / "out"
+    build(options(tmp_path / "c", out))
+    note = next((out / "vault" / "Posts").glob("*.md"))
+    head, sep, body = note.read_text(encoding="utf-8").partition("\n---\n")  # after the front matter
+    note.write_text(head + sep + "user edit in the generated part\n" + body, encoding="utf-8")
+    rebuilt = build(options(tmp_path / "c", out))
+    assert "extract" in rebuilt.timings
+    assert "user edit in the generated part" not in note.read_text(encoding="utf-8")
+    assert "extract" in build(BuildOptions(sources=tmp_path / "c", out=out, snippets=False, anki=False)).timings
+
+
+def test_one_changed_file_gives_the_clean_build(tmp_path):
+    files = write_corpus(tmp_path / "c", 6)
+    out = tmp_path / "out"
+    build(options(tmp_path / "c", out))
+    changed = files[3]
+    text = changed.read_text(encoding="utf-8")
+    changed.write_text(text.replace(" the ", " a ", 1) + "\nWe define the zorblax as the flat part of the prior.\n",
+                       encoding="utf-8")
+    build(options(tmp_path / "c", out))  # incremental
+    build(options(tmp_path / "c", tmp_path / "clean"))
+    assert outputs(out, tmp_path) == outputs(tmp_path / "clean", tmp_path)
+
+
+def test_failed_state_file_is_ignored(tmp_path):
+    write_corpus(tmp_path / "c", 2)
+    out = tmp_path / "out"
+    build(options(tmp_path / "c", out))
+    (out / buildcache.CACHE_DIR / buildcache.STATE).write_text("{not json", encoding="utf-8")
+    assert "extract" in build(options(tmp_path / "c", out)).timings

@@ -1,0 +1,123 @@
+"""Incremental builds: the whole-build fingerprint that lets a no-op rebuild return at once.
+
+A build's outputs are a function of (code, options, input files). After a successful build we
+store, in `<out>/.cache/build.json`, a fingerprint of those three plus the size and mtime of
+every output file. The next build computes the fingerprint again (hashing the inputs is cheap:
+~20 ms for 3 MB) and, when it matches and every output file is still as we left it, returns the
+stored result without running a stage. Anything else (an input edited, an option changed, the code
+upgraded, an output file touched or deleted, the state file missing or unreadable) means a real
+build, which overwrites the state at the end; a failed build leaves the old state, which still
+describes the old outputs the failed build kept.
+
+Output stats are compared, not output hashes: hashing 20,000 notes would cost as much as the
+parts of the build it saves. A user who edits a generated note changes its mtime, so the next
+build runs and restores the generated part (keeping the user's section, as always).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from dataclasses import asdict
+from functools import lru_cache
+from pathlib import Path
+
+from . import __version__
+from .models import Problem
+
+CACHE_DIR = ".cache"
+"""Under the output folder; ignored by the vault (it lives beside vault/, not in it)."""
+STATE = "build.json"
+SKIPPED_OUTPUTS = {"build-report.json"}
+"""Rewritten by every real build with its own timings; not part of what a no-op must keep intact."""
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """Hash of the package source, its templates and bundled data, and the Python version: any
+    change to the code that makes the outputs may change them."""
+    here = Path(__file__).resolve().parent
+    roots = [here, here.parent / "templates", here.parent / "content" / "concepts.yaml"]
+    h = hashlib.sha256(f"{__version__} {sys.version}".encode())
+    for root in roots:
+        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+        for p in files:
+            h.update(p.relative_to(root.parent).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def fingerprint(inputs: list[Path], options: dict) -> str:
+    """Hash of the code version, the options and the name and bytes of every input file."""
+    h = hashlib.sha256(code_version().encode())
+    h.update(json.dumps(options, sort_keys=True, default=str).encode())
+    for path in inputs:
+        h.update(str(path).encode() + b"\0")
+        try:
+            h.update(path.read_bytes())
+        except OSError:
+            h.update(b"\0unreadable")
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def input_files(sources: Path, extra: list[Path | None]) -> list[Path]:
+    """Every file a build may read: all files in the sources folder (unsupported ones give
+    warnings, so they count too) and the manifest, glossary and overrides."""
+    files = sorted(p for p in sources.iterdir() if p.is_file())
+    return files + [p for p in extra if p is not None]
+
+
+def output_stats(out: Path) -> dict[str, list[int]]:
+    """relative path -> [size, mtime_ns] of every output file (the cache and the report left out)."""
+    stats: dict[str, list[int]] = {}
+    stack = [out]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if not (folder == out and entry.name == CACHE_DIR):
+                    stack.append(Path(entry.path))
+                continue
+            rel = Path(entry.path).relative_to(out).as_posix()
+            if rel in SKIPPED_OUTPUTS:
+                continue
+            st = entry.stat(follow_symlinks=False)
+            stats[rel] = [st.st_size, st.st_mtime_ns]
+    return stats
+
+
+def unchanged(out: Path, print_: str) -> dict | None:
+    """The stored state (problems, counts) when `print_` matches it and the outputs are intact."""
+    try:
+        state = json.loads((out / CACHE_DIR / STATE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(state, dict) or state.get("fingerprint") != print_:
+        return None
+    if state.get("outputs") != output_stats(out):
+        return None
+    return state
+
+
+def save(out: Path, print_: str, problems: list[Problem], counts: dict) -> None:
+    folder = out / CACHE_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    state = {"fingerprint": print_, "problems": [asdict(p) for p in problems], "counts": counts,
+             "outputs": output_stats(out)}
+    tmp = folder / (STATE + ".tmp")
+    tmp.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, folder / STATE)
+
+
+def forget(out: Path) -> None:
+    """Drop the state before a real build changes the outputs it describes (a build that dies
+    half-way must not leave a state that matches half-written outputs)."""
+    try:
+        (out / CACHE_DIR / STATE).unlink()
+    except OSError:
+        pass
