@@ -178,3 +178,21 @@ def test_removed_search_string_finds_the_removed_notes(col, tmp_path):
                   if not ln.startswith("#"))
     found = {html.unescape(col.get_note(nid)["Key"]) for nid in col.find_notes(search)}
     assert found == set(report.removed)
+
+
+def test_default_build_deck_imports_cleanly(col, default_build):
+    """The deck of the bundled corpus: counts match the build report, no math left as `$`, every
+    back-link opens a note that exists in the vault."""
+    import json
+
+    report = json.loads((default_build / "build-report.json").read_text())
+    log = import_apkg(col, default_build / "anki" / "slt.apkg")
+    assert len(log.conflicting) == 0 and len(log.missing_notetype) == 0 and len(log.duplicate) == 0
+    assert col.note_count() == report["counts"]["anki_notes"] == len(log.new)
+    vault = default_build / "vault"
+    for note in our_notes(col):
+        for name, value in note.items():
+            assert not re.search(r"\$\$|\$\\|\\\$", value), (name, value[:80])  # no TeX left in $...$
+        href = html.unescape(re.search(r'href="([^"]+)"', note["Link"]).group(1))
+        target = urllib.parse.parse_qs(urllib.parse.urlsplit(href).query)["file"][0]
+        assert (vault / f"{target}.md").is_file(), target
