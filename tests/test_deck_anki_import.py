@@ -196,3 +196,29 @@ def test_default_build_deck_imports_cleanly(col, default_build):
         href = html.unescape(re.search(r'href="([^"]+)"', note["Link"]).group(1))
         target = urllib.parse.parse_qs(urllib.parse.urlsplit(href).query)["file"][0]
         assert (vault / f"{target}.md").is_file(), target
+
+
+def test_one_word_edit_in_a_source_updates_its_card_end_to_end(col, tmp_path):
+    """Through the whole pipeline: edit one word of a source sentence that made a card, rebuild,
+    re-import: the same note is updated in place, nothing is added, no note type forks."""
+    from vault_builder.pipeline import BuildOptions, build
+
+    src = tmp_path / "content" / "sources"
+    src.mkdir(parents=True)
+    post = ("# Learning coefficients\n\n"
+            "We define the learning coefficient as the exponent of the volume of nearly optimal parameters.\n\n"
+            "I think the learning coefficient therefore decides how well a singular model generalises.\n")
+    (src / "post.md").write_text(post, encoding="utf-8")
+    options = BuildOptions(sources=tmp_path / "content", out=tmp_path / "out", snippets=False)
+    build(options)
+    first = import_apkg(col, tmp_path / "out" / "anki" / "slt.apkg")
+    count, models = col.note_count(), len(col.models.all_names_and_ids())
+    assert len(first.new) == count > 0
+
+    (src / "post.md").write_text(post.replace("nearly optimal", "almost optimal"), encoding="utf-8")
+    build(options)
+    second = import_apkg(col, tmp_path / "out" / "anki" / "slt.apkg")
+    assert len(second.new) == 0 and len(second.updated) >= 1
+    assert col.note_count() == count and len(col.models.all_names_and_ids()) == models
+    texts = " ".join(value for note in our_notes(col) for value in note.values())
+    assert "almost optimal" in texts and "nearly optimal" not in texts
