@@ -130,3 +130,31 @@ def test_snippets_embedded_with_outputs_and_module_copied(vault):
     text = poly.read_text(encoding="utf-8")
     assert "type: topic" in text and "![[slt-poly15.png]]" in text
     assert (vault / "_code" / "plots" / "slt-poly15.png").read_bytes().startswith(b"\x89PNG")
+
+
+FENCE = re.compile(r"```python\n(.*?)```\n+```text\n(.*?)```", re.S)
+PRE = re.compile(r"```python \{pre\}\n(.*?)```", re.S)
+
+
+def test_every_snippet_in_the_vault_prints_the_output_its_note_shows(vault, tmp_path):
+    """Run each note's snippets as plain Python, the way a reader's Execute Code run would
+    (the note's {pre} block first, @vault_path replaced), and compare with the embedded output."""
+    import subprocess
+    import sys
+
+    notes = [p for p in sorted(vault.rglob("*.md")) if "```python {pre}" in p.read_text(encoding="utf-8")]
+    assert len(notes) >= 8
+    runs = 0
+    for note in notes:
+        text = note.read_text(encoding="utf-8")
+        pre = PRE.search(text).group(1).replace("@vault_path", repr(vault.as_posix()))
+        for code, shown in FENCE.findall(text):
+            script = tmp_path / "snippet.py"
+            script.write_text(pre + "\n" + code, encoding="utf-8")
+            proc = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True,
+                                  env={"PATH": "/usr/bin:/bin", "MPLBACKEND": "Agg", "HOME": str(tmp_path),
+                                       "PYTHONIOENCODING": "utf-8"}, timeout=120)
+            assert proc.returncode == 0, (note.name, proc.stderr[-1500:])
+            assert proc.stdout.strip() == shown.strip(), note.name
+            runs += 1
+    assert runs >= 8
