@@ -36,19 +36,9 @@ from vault_builder.numeric import (  # noqa: E402
     rlct_regular,
     rlct_rrr,
     rlct_sum,
+    rrr_loss,
 )
 
-
-def rrr_loss(M, N, H, C0):
-    """K(A, B) = ||B A − C0||²_F for y = B A x with E[x xᵀ] = I (twice the KL divergence)."""
-    C0 = np.asarray(C0, dtype=float)
-
-    def K(w):
-        A = w[..., :H * M].reshape(w.shape[:-1] + (H, M))
-        B = w[..., H * M:].reshape(w.shape[:-1] + (N, H))
-        return np.sum((B @ A - C0) ** 2, axis=(-2, -1))
-
-    return K
 
 
 def models():

@@ -18,6 +18,7 @@ from vault_builder.numeric import (
     rlct_rrr,
     rlct_sum,
     rlct_tanh,
+    rrr_loss,
 )
 
 TIME_LIMIT = 60.0
@@ -26,17 +27,6 @@ TIME_LIMIT = 60.0
 def tolerance(m):
     return 0.03 if m == 1 else 0.05
 
-
-def rrr_loss(M, N, H, C0):
-    """K(A, B) = ||B A − C0||²_F: reduced-rank regression with E[x xᵀ] = I (twice the KL)."""
-    C0 = np.asarray(C0, dtype=float)
-
-    def K(w):
-        A = w[..., :H * M].reshape(w.shape[:-1] + (H, M))
-        B = w[..., H * M:].reshape(w.shape[:-1] + (N, H))
-        return np.sum((B @ A - C0) ** 2, axis=(-2, -1))
-
-    return K
 
 
 def w1w2(w):

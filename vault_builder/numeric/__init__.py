@@ -55,6 +55,7 @@ from .plots import (
 from .quadrature import QuadratureLadder, quadrature_ladder
 from .sampling import SMCLadder, smc_ladder
 from .toys import (
+    rrr_loss,
     POLY15_ONE,
     POLY15_TERMS,
     POLY15_X4,
@@ -75,7 +76,7 @@ from .toys import (
 
 __all__ = [
     "RLCT", "format_rlct", "rlct_regular", "rlct_normal_crossing", "rlct_sum", "rlct_product", "rlct_monomial",
-    "rlct_rrr", "rlct_tanh",
+    "rlct_rrr", "rlct_tanh", "rrr_loss",
     "estimate_rlct", "RLCTEstimate", "fit_ladder", "LadderFit",
     "quadrature_ladder", "QuadratureLadder", "smc_ladder", "SMCLadder",
     "bic", "free_energy_asymptotic", "free_energy_numeric", "compare_free_energy",

@@ -47,6 +47,20 @@ def poly15_coefficients(theta) -> np.ndarray:
     return np.stack([g.prod(axis=-1) for g in _poly15_groups(theta)], axis=-1)
 
 
+def rrr_loss(M: int, N: int, H: int, C0):
+    """K(A, B) = ||B A − C0||²_F for reduced-rank regression y = B A x with E[x xᵀ] = I (twice
+    the KL divergence); w packs A (H×M) then B (N×H), shape (..., H·M + N·H). Its exact λ is
+    rlct_rrr(M, N, H, rank C0)."""
+    C0 = np.asarray(C0, dtype=float)
+
+    def K(w):
+        A = w[..., :H * M].reshape(w.shape[:-1] + (H, M))
+        B = w[..., H * M:].reshape(w.shape[:-1] + (N, H))
+        return np.sum((B @ A - C0) ** 2, axis=(-2, -1))
+
+    return K
+
+
 def poly15_K(theta, truth) -> np.ndarray:
     """Population loss Σ_j (c_j(θ) − c_j(truth))² between coefficient vectors.
 
