@@ -89,16 +89,23 @@ def load_manifest(path: Path | None) -> tuple[dict, list[Problem]]:
 
 
 def load_yaml(path: Path, code: str) -> tuple[object, list[Problem]]:
-    """Parse a YAML file; a syntax error becomes one Problem naming the file and line."""
+    """Read and parse a YAML file; any failure becomes one Problem naming the file and line."""
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8")), []
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        return None, [Problem("error", code, f"YAML does not parse: {reason}", f"{path.name}:{line}")]
+        text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return None, [Problem("error", code, f"cannot read: {exc}", path.name)]
+    return parse_yaml(text, path.name, code)
+
+
+def parse_yaml(text: str, name: str, code: str) -> tuple[object, list[Problem]]:
+    """Parse YAML text; a syntax error becomes one Problem at `name:LINE` (never an exception)."""
+    try:
+        return yaml.safe_load(text), []
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        reason = str(getattr(exc, "problem", None) or exc).strip().splitlines()[0]
+        return None, [Problem("error", code, f"YAML does not parse: {reason}", f"{name}:{line}")]
 
 
 def read_source(path: Path, meta: dict) -> tuple[SourceFile | None, list[Problem]]:

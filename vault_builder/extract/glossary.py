@@ -8,8 +8,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-import yaml
-
+from ..ingest import parse_yaml
 from ..models import Concept, Problem
 
 OVERRIDE_FIELDS = {"drop", "type", "key", "taxonomy", "term", "against"}
@@ -19,11 +18,6 @@ AXIS_LABELS = {
     "universal_or_situational": {"universal", "situational"},
     "deterministic_or_stochastic": {"deterministic", "stochastic"},
 }
-
-
-def _yaml_line(exc: Exception) -> int:
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    return (mark.line + 1) if mark is not None else 1
 
 
 def _str_list(value) -> list[str] | None:
@@ -45,11 +39,9 @@ def load_glossary(path: Path) -> tuple[list[Concept], list[Problem]]:
         return [], [Problem("warning", "no-concepts", "glossary file not found; only discovered concepts", name)]
     except (OSError, UnicodeDecodeError) as exc:
         return [], [Problem("error", "bad-concepts", f"cannot read glossary: {exc}", f"{name}:1")]
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        msg = str(getattr(exc, "problem", "") or exc).strip()
-        return [], [Problem("error", "bad-concepts", f"not valid YAML: {msg}", f"{name}:{_yaml_line(exc)}")]
+    data, problems = parse_yaml(text, name, "bad-concepts")
+    if problems:
+        return [], problems
     if data is None:
         return [], []
     entries = data.get("concepts") if isinstance(data, dict) else data
@@ -102,11 +94,9 @@ def load_overrides(path: Path) -> tuple[dict, list[Problem]]:
         return {}, []
     except (OSError, UnicodeDecodeError) as exc:
         return {}, [Problem("error", "bad-overrides", f"cannot read overrides: {exc}", f"{name}:1")]
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        msg = str(getattr(exc, "problem", "") or exc).strip()
-        return {}, [Problem("error", "bad-overrides", f"not valid YAML: {msg}", f"{name}:{_yaml_line(exc)}")]
+    data, problems = parse_yaml(text, name, "bad-overrides")
+    if problems:
+        return {}, problems
     if data is None:
         return {}, []
     if not isinstance(data, dict):
