@@ -151,7 +151,8 @@ def test_template_change_updates_note_type_without_fork(col, tmp_path, monkeypat
     build_deck(make_items(), out, now=T0)
     import_apkg(col, out / "slt.apkg")
     models_before = sorted((m.id, m.name) for m in col.models.all_names_and_ids())
-    monkeypatch.setattr(deck_module, "CSS", deck_module.CSS + "\n.slt-new { color: red; }\n")
+    # The note types read their CSS from the notetypes module.
+    monkeypatch.setattr(deck_module.notetypes, "CSS", deck_module.CSS + "\n.slt-new { color: red; }\n")
     report = build_deck(make_items(), out, now=T0 + 60)
     assert report.updated == 0
     log = import_apkg(col, out / "slt.apkg")

@@ -1,0 +1,158 @@
+"""build_deck: items → slt.apkg, state.json and removed.txt."""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from vault_builder.models import Item, Problem
+
+from .apkg import _write_apkg
+from .cards import _cards_for, _dedupe, _dedupe_specs, _hash, _NoteSpec
+from .keys import assign_keys
+from .markup import _Renderer
+from .notetypes import _models
+from .state import NID_STRIDE, STATE_VERSION, _load_state, _write_atomic, _write_removed
+
+
+@dataclass
+class DeckReport:
+    """What ``build_deck`` wrote."""
+
+    cards: int
+    """Cards in the package (each note has exactly one card, so this equals ``notes``)."""
+    notes: int
+    """Notes in the package."""
+    new: int
+    """Notes not in the previous build's package (by key)."""
+    updated: int
+    """Notes of the previous build whose content changed (they got a newer mod time)."""
+    removed: list[str]
+    """Note keys the previous build had and this one has not (sorted). ``removed.txt`` lists
+    these and every earlier removed note that has not come back."""
+    decks: dict[str, int]
+    """Deck name → number of cards, for the decks that have cards."""
+    problems: list[Problem] = field(default_factory=list)
+    """Warnings about items that could not be turned into good cards, or a corrupt state file."""
+
+
+def build_deck(
+    items: list[Item],
+    out_dir: Path,
+    *,
+    vault_name: str = "vault",
+    now: float | None = None,
+) -> DeckReport:
+    """Write ``out_dir/slt.apkg`` and ``out_dir/state.json`` (and ``out_dir/removed.txt`` while
+    some earlier note is no longer produced; a stale ``removed.txt`` is deleted once every such
+    note has come back).  ``now`` (seconds since the epoch) is for tests.  Never prints.
+    """
+    out_dir = Path(out_dir)
+    now = time.time() if now is None else now
+    problems: list[Problem] = []
+    out_dir.mkdir(parents=True, exist_ok=True)
+    state_path = out_dir / "state.json"
+    state = _load_state(state_path, problems)
+
+    items = _dedupe(items, problems)
+    keys = assign_keys(items, state["items"])
+    by_id = {it.id: it for it in items}
+    renderer = _Renderer()
+    specs: list[_NoteSpec] = []
+    for it in items:
+        specs.extend(_cards_for(it, keys[it.id], by_id, vault_name, renderer, problems))
+    specs = _dedupe_specs(specs, problems)
+
+    old_notes: dict = state["notes"]
+    new_state_notes: dict = {}
+    stamp = int(now)
+    next_nid = max(
+        [int(now * 1000)] + [rec["nid"] + NID_STRIDE for rec in old_notes.values()]
+    )
+    new = updated = 0
+    for spec in specs:
+        digest = spec.content_hash()
+        rec = old_notes.get(spec.key)
+        if rec is None:
+            nid, mod = next_nid, stamp
+            next_nid += NID_STRIDE
+            new += 1
+        else:
+            nid = rec["nid"]
+            if rec.get("removed") is not None:
+                new += 1
+            if rec["hash"] == digest:
+                mod = rec["mod"]
+            else:
+                mod = max(stamp, rec["mod"] + 1)
+                if rec.get("removed") is None:
+                    updated += 1
+        spec.nid, spec.mod = nid, mod
+        new_state_notes[spec.key] = {
+            "item": spec.item_key, "guid": spec.guid, "nid": nid, "mod": mod,
+            "hash": digest, "deck": spec.deck,
+        }
+    removed_now = sorted(
+        k for k, rec in old_notes.items()
+        if k not in new_state_notes and rec.get("removed") is None
+    )
+    for k, rec in old_notes.items():
+        if k not in new_state_notes:
+            new_state_notes[k] = dict(rec, removed=rec.get("removed") or stamp)
+
+    models = _models()
+    new_state_models = {}
+    for model in models:
+        mid = str(model.model_id)
+        digest = _hash([model.name, model.fields, model.templates, model.css])
+        rec = state["models"].get(mid)
+        if rec is None:
+            mod = stamp
+        elif rec["hash"] == digest:
+            mod = rec["mod"]
+        else:
+            mod = max(stamp, rec["mod"] + 1)
+        new_state_models[mid] = {"name": model.name, "hash": digest, "mod": mod}
+
+    state_items = dict(state["items"])
+    for it in items:
+        state_items[keys[it.id]] = {"id": it.id, "type": it.type, "post": it.post,
+                                    "text": it.text}
+
+    decks = _write_apkg(out_dir / "slt.apkg", specs, models, new_state_models, problems)
+
+    new_state = {
+        "format": "vault-builder anki state",
+        "version": STATE_VERSION,
+        "items": state_items,
+        "notes": new_state_notes,
+        "models": new_state_models,
+    }
+    _write_atomic(state_path, json.dumps(new_state, indent=1, sort_keys=True,
+                                         ensure_ascii=False) + "\n")
+    _write_removed(out_dir / "removed.txt", new_state)
+    return DeckReport(
+        cards=len(specs), notes=len(specs), new=new, updated=updated, removed=removed_now,
+        decks=decks, problems=problems,
+    )
+
+
+def items_from_jsonl(path: Path) -> list[Item]:
+    """Read ``items.jsonl`` (DESIGN.md §3) back into Items, e.g. for a ``vault anki`` command that
+    rebuilds the deck without running the whole pipeline."""
+    items = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        d = json.loads(line)
+        source = d.get("source") or {}
+        items.append(Item(
+            id=d["id"], type=d["type"], text=d["text"], post=d["post"],
+            in_comments=bool(d.get("in_comments")), author=d.get("author"),
+            source_file=source.get("file", ""), block=str(source.get("block", "")).lstrip("^"),
+            term=d.get("term"), concepts=list(d.get("concepts") or []),
+            taxonomy=d.get("taxonomy"), key=bool(d.get("key")), against=d.get("against"),
+            note=d.get("note") or "", rules=list(d.get("rules") or []),
+        ))
+    return items
