@@ -32,6 +32,24 @@ def edges_of(g: nx.MultiDiGraph, kind: str):
     return ((u, v, d) for u, v, d in g.edges(data=True) if d.get("type") == kind)
 
 
+class Adjacency:
+    """Neighbours by edge type, indexed in one pass over the edges: asking networkx for a node's
+    edges of one type scans all of them, and a popular concept has an edge from every item about it."""
+
+    def __init__(self, g: nx.MultiDiGraph):
+        self.out: dict[tuple[str, str], list[str]] = {}
+        self.into: dict[tuple[str, str], list[str]] = {}
+        for u, v, kind in g.edges(data="type"):
+            self.out.setdefault((u, kind), []).append(v)
+            self.into.setdefault((v, kind), []).append(u)
+
+    def prerequisites(self, concept: str) -> list[str]:
+        return sorted(set(self.into.get((concept, "prerequisite"), ())))
+
+    def dependants(self, concept: str) -> list[str]:
+        return sorted(set(self.out.get((concept, "prerequisite"), ())))
+
+
 def prerequisites(g: nx.MultiDiGraph, concept: str) -> list[str]:
     return sorted({u for u, _, d in g.in_edges(concept, data=True) if d.get("type") == "prerequisite"})
 
@@ -57,25 +75,33 @@ def importance(g: nx.MultiDiGraph) -> dict[str, int]:
     return score
 
 
-def related(g: nx.MultiDiGraph, concept: str, limit: int = 8) -> list[str]:
+CONCEPT_LINKS = ("about", "mentions", "defines")
+
+
+def related(g: nx.MultiDiGraph, concept: str, limit: int = 8, adj: Adjacency | None = None) -> list[str]:
+    adj = adj or Adjacency(g)
     weight: dict[str, int] = {}
-    for item, _, d in g.in_edges(concept, data=True):
-        if d.get("type") not in ("about", "mentions", "defines") or g.nodes[item]["type"] not in ITEM_TYPES:
-            continue
-        for _, other, d2 in g.out_edges(item, data=True):
-            if other != concept and d2.get("type") in ("about", "mentions", "defines"):
-                weight[other] = weight.get(other, 0) + 1
-    for other in prerequisites(g, concept) + dependants(g, concept):
+    for kind in CONCEPT_LINKS:
+        for item in adj.into.get((concept, kind), ()):
+            if g.nodes[item]["type"] not in ITEM_TYPES:
+                continue
+            for kind2 in CONCEPT_LINKS:
+                for other in adj.out.get((item, kind2), ()):
+                    if other != concept:
+                        weight[other] = weight.get(other, 0) + 1
+    for other in adj.prerequisites(concept) + adj.dependants(concept):
         weight[other] = weight.get(other, 0) + 2
     ranked = sorted(weight, key=lambda c: (-weight[c], g.nodes[c]["label"].casefold(), c))
     return ranked[:limit]
 
 
-def reading_order(g: nx.MultiDiGraph, score: dict[str, int] | None = None) -> tuple[list[str], list[tuple[str, str]]]:
+def reading_order(g: nx.MultiDiGraph, score: dict[str, int] | None = None,
+                  adj: Adjacency | None = None) -> tuple[list[str], list[tuple[str, str]]]:
     """(concepts in reading order, prerequisite edges ignored to break cycles)."""
     score = score if score is not None else importance(g)
+    adj = adj or Adjacency(g)
     nodes = concepts(g)
-    needs = {c: set(prerequisites(g, c)) - {c} for c in nodes}
+    needs = {c: set(adj.prerequisites(c)) - {c} for c in nodes}
     key = {c: (-score[c], g.nodes[c]["label"].casefold(), c) for c in nodes}
     ready = [key[c] for c in nodes if not needs[c]]
     heapq.heapify(ready)
@@ -93,18 +119,18 @@ def reading_order(g: nx.MultiDiGraph, score: dict[str, int] | None = None) -> tu
             continue
         done.add(c)
         order.append(c)
-        for d in dependants(g, c):
+        for d in adj.dependants(c):
             if d not in done and needs[d] and needs[d] <= done:
                 heapq.heappush(ready, key[d])
     return order, broken
 
 
-def depths(g: nx.MultiDiGraph, order: list[str]) -> dict[str, int]:
+def depths(adj: Adjacency, order: list[str]) -> dict[str, int]:
     """Layer of each concept: 0 without prerequisites, else 1 + the deepest earlier prerequisite."""
     pos = {c: i for i, c in enumerate(order)}
     depth: dict[str, int] = {}
     for c in order:
-        earlier = [depth[p] for p in prerequisites(g, c) if pos[p] < pos[c]]
+        earlier = [depth[p] for p in adj.prerequisites(c) if pos[p] < pos[c]]
         depth[c] = 1 + max(earlier) if earlier else 0
     return depth
 
@@ -121,8 +147,9 @@ def disputes(g: nx.MultiDiGraph) -> dict[str, list[str]]:
 
 def annotate(g: nx.MultiDiGraph) -> None:
     score = importance(g)
-    order, broken = reading_order(g, score)
-    depth = depths(g, order)
+    adj = Adjacency(g)
+    order, broken = reading_order(g, score, adj)
+    depth = depths(adj, order)
     by_rank = sorted(score, key=lambda c: (-score[c], g.nodes[c]["label"].casefold(), c))
     for i, c in enumerate(by_rank, 1):
         g.nodes[c]["importance"] = score[c]
@@ -130,7 +157,7 @@ def annotate(g: nx.MultiDiGraph) -> None:
     for i, c in enumerate(order, 1):
         g.nodes[c]["reading_order"] = i
         g.nodes[c]["depth"] = depth[c]
-        g.nodes[c]["related"] = related(g, c)
+        g.nodes[c]["related"] = related(g, c, adj=adj)
     g.graph["reading_order"] = order
     g.graph["cycles_broken"] = [list(e) for e in broken]
     disputed = disputes(g)

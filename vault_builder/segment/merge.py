@@ -42,6 +42,11 @@ SAMPLE = 8
 share of common shingles (so twins still meet) at an eighth of the index size."""
 
 
+STOCK_PHRASE = 50
+"""A sampled shingle found in more posts than this is stock phrasing, not evidence of a twin: it is
+left out of the count (the candidates are checked exactly afterwards), which keeps the search linear."""
+
+
 class ShingleIndex:
     """Finds posts that share sampled shingles, so twin search is not all-pairs."""
 
@@ -58,7 +63,7 @@ class ShingleIndex:
     def candidates(self, sh: set[int]) -> list[int]:
         """Posts sharing a good part of the smaller sample: twins share most of it, posts built
         from the same stock phrases only a few shingles."""
-        sample = [h for h in sh if h % SAMPLE == 0]
+        sample = [h for h in sh if h % SAMPLE == 0 and len(self.postings.get(h, ())) <= STOCK_PHRASE]
         counts = Counter(k for h in sample for k in self.postings.get(h, ()))
         return sorted(k for k, n in counts.items()
                       if n >= max(2, 0.6 * TWIN_CONTAINMENT * min(len(sample), self.sizes[k])))
