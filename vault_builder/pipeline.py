@@ -106,6 +106,7 @@ def build(options: BuildOptions, log: Callable[[str], None] = lambda line: None,
             raise ConfigError(config_errors)
     with phase(result, "segment", log, progress):
         corpus, problems = segment.segment(ingested.files)
+        del ingested  # the posts hold the text from here on; free the raw files (memory of large corpora)
         result.problems += problems
         result.counts["posts"] = len(corpus.posts)
         result.counts["threads"] = sum(1 for p in corpus.posts if p.thread)
@@ -131,6 +132,7 @@ def build(options: BuildOptions, log: Callable[[str], None] = lambda line: None,
     buildcache.forget(options.out)
     with phase(result, "write", log, progress):
         result.problems += writer.write_vault(vault_dir, files, overwrite_settings=options.overwrite_settings)
+        del files  # the rendered vault is the largest object of a build: free it before the exports
     with phase(result, "export", log, progress):
         export.write_items(options.out / "items.jsonl", items)
         export.write_graph(options.out / "graph.json", graph)
