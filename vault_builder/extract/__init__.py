@@ -38,6 +38,7 @@ from .candidates import Cand, State, make_item
 from .context import Sent, block_sents
 from .glossary import ConceptIndex, _fold, bundled_glossary_path, load_glossary, load_overrides  # noqa: F401  (public API)
 from .ids import slug, stable_id, unique_ids  # noqa: F401
+from .prefilter import rx
 
 __all__ = ["extract", "stable_id", "load_glossary", "load_overrides", "all_rule_names", "RULERS"]
 
@@ -47,7 +48,7 @@ WEAK_DEFINITION_YIELDS_AT = 3.5
 
 
 
-_ANAPHORIC_DEF = re.compile(r"^(we call (these|this|such|them|it)|(this|these|such \w+|it|they) (is|are) (called|known as|termed|referred to as))\b", re.I)
+_ANAPHORIC_DEF = rx(r"^(we call (these|this|such|them|it)|(this|these|such \w+|it|they) (is|are) (called|known as|termed|referred to as))\b")
 
 
 def _definition_passage(s: Sent) -> list[Sent]:

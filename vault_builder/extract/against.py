@@ -7,6 +7,7 @@ import re
 
 from . import examples as E
 from .candidates import Cand, stems
+from .prefilter import rx
 from .ruler import Ruler
 
 PROXIMITY = 6.0
@@ -48,7 +49,7 @@ def against_quoted(c: Cand, pool: list[Cand]) -> Cand | None:
     return best if best is not None and best.item.block == s.quoted else None
 
 
-_POST_REF = re.compile(r"\b(?:in|from|of|by) (?:the|this|your|[A-Z]?[a-z]+'s|the author'?s) (?:post|op|article|essay)\b|\bthe post'?s\b|\bthe op\b", re.I)
+_POST_REF = rx(r"\b(?:in|from|of|by) (?:the|this|your|[A-Z]?[a-z]+'s|the author'?s) (?:post|op|article|essay)\b|\bthe post'?s\b|\bthe op\b")
 
 
 def against_post_reference(c: Cand, pool: list[Cand]) -> Cand | None:
@@ -60,7 +61,7 @@ def against_post_reference(c: Cand, pool: list[Cand]) -> Cand | None:
     return _most_similar(c, [k for k in _pool_for(c, pool) if not k.item.in_comments])
 
 
-_YOUR_CASE = re.compile(r"\b(in|for|with|to) your (case|example|construction|setup|model)\b|\byour (example|construction|counterexample)\b", re.I)
+_YOUR_CASE = rx(r"\b(in|for|with|to) your (case|example|construction|setup|model)\b|\byour (example|construction|counterexample)\b")
 
 
 def against_their_example(c: Cand, pool: list[Cand]) -> Cand | None:
@@ -74,8 +75,8 @@ def against_their_example(c: Cand, pool: list[Cand]) -> Cand | None:
     return max(earlier, key=lambda k: (k.item.type == "counterexample", k.order)) if earlier else None
 
 
-_DISPUTE = re.compile(r"\b(this|that|the above|the) (claim|idea|assumption|statement|hypothesis|promise|argument) (also |too )?(is|seems|turns out to be) (also )?(false|wrong|incorrect|mistaken|not true)\b|"
-                      r"\bi (do not|don'?t) (think|believe) (this|that) (is true|holds|is right|is correct)\b|\bi disagree\b", re.I)
+_DISPUTE = rx(r"\b(this|that|the above|the) (claim|idea|assumption|statement|hypothesis|promise|argument) (also |too )?(is|seems|turns out to be) (also )?(false|wrong|incorrect|mistaken|not true)\b|"
+                      r"\bi (do not|don'?t) (think|believe) (this|that) (is true|holds|is right|is correct)\b|\bi disagree\b")
 
 
 def against_disputed(c: Cand, pool: list[Cand]) -> Cand | None:

@@ -49,8 +49,11 @@ class State:
     """(post title, unit, block id) -> global paragraph index."""
 
 
+_CONTENT_WORD = re.compile(r"[a-z][a-z0-9'-]{2,}")
+
+
 def content_words(text: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z][a-z0-9'-]{2,}", text.lower()) if w not in _STOP}
+    return {w for w in _CONTENT_WORD.findall(text.lower()) if w not in _STOP}
 
 
 def passage_text(sents: list[Sent]) -> str:

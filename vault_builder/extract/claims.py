@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from .context import Sent
+from .prefilter import rx
 from .ruler import Ruler
 
 THRESHOLD = 2.0
@@ -22,8 +23,8 @@ SURE = 6.5
 """Claims scoring at least this are kept whatever the quota."""
 
 
-def _rx(pattern: str) -> re.Pattern:
-    return re.compile(pattern, re.I)
+def _rx(pattern: str):
+    return rx(pattern)
 
 
 # ------------------------------------------------------------------ vetoes (never claims)
@@ -89,7 +90,7 @@ def veto_personal(s: Sent) -> bool:
     return bool(_PERSONAL.search(s.plain.strip().lstrip("(*_\"“")))
 
 
-_FURNITURE_HINT = re.compile(r"\d|karma|point|utc|crosspost|comment|produced|\[|\^|reply|retriev|referenc|source|figure|fig\.|table|image|caption|rights|et al|arxiv|doi|isbn", re.I)
+_FURNITURE_HINT = rx(r"\d|karma|point|utc|crosspost|comment|produced|\[|\^|reply|retriev|referenc|source|figure|fig\.|table|image|caption|rights|et al|arxiv|doi|isbn")
 
 
 def veto_furniture(s: Sent) -> bool:
@@ -124,9 +125,12 @@ def veto_list_intro(s: Sent) -> bool:
     return s.text.rstrip(" *_").endswith((":", ","))
 
 
+_CODE = rx(r"(\bdef |\bimport |\breturn\b.*[=(]|[{};]\s*$|^\s*>>>)", 0)
+
+
 def veto_code(s: Sent) -> bool:
     """Code-like text (calls, assignments, braces) is not prose."""
-    return bool(re.search(r"(\bdef |\bimport |\breturn\b.*[=(]|[{};]\s*$|^\s*>>>)", s.text))
+    return bool(_CODE.search(s.text))
 
 
 def veto_overlong(s: Sent) -> bool:
@@ -305,15 +309,21 @@ def pen_first_person(s: Sent) -> float:
     return -0.5 if _FIRST_PERSON.search(head) else 0.0
 
 
+_INLINE_MATH = re.compile(r"\$[^$]+\$")
+
+
 def pen_math(s: Sent) -> float:
     """Mostly-math sentences are derivations, not claims."""
-    math = sum(len(m) for m in re.findall(r"\$[^$]+\$", s.text))
+    math = sum(len(m) for m in _INLINE_MATH.findall(s.text))
     return -1.0 if math > 0.35 * len(s.text) else 0.0
+
+
+_HEDGED_META = rx(r"\b(i'?m not (sure|certain)|i don'?t know|not sure (why|what|how)|no idea)\b", 0)
 
 
 def pen_hedged_meta(s: Sent) -> float:
     """Hesitation about the speaker's own knowledge ('I'm not sure', 'I don't know')."""
-    return -1.0 if re.search(r"\b(i'?m not (sure|certain)|i don'?t know|not sure (why|what|how)|no idea)\b", s.low) else 0.0
+    return -1.0 if _HEDGED_META.search(s.low) else 0.0
 
 
 def pen_deixis_fragment(s: Sent) -> float:
@@ -374,9 +384,12 @@ def key_section_opening(s: Sent, score: float) -> bool:
     return not s.in_comments and s.sidx == 0 and (s.section_para == 0 or s.bidx == 0) and score >= THRESHOLD
 
 
+_I_CLAIM = rx(r"\bi (claim|maintain|contend)\b", 0)
+
+
 def key_marker(s: Sent, score: float) -> bool:
     """Explicit thesis markers ('In summary', 'the key insight', 'I claim')."""
-    return bool(_CONCLUDE.search(s.plain.strip()) or _MARKER.search(s.plain) or re.search(r"\bi (claim|maintain|contend)\b", s.low))
+    return bool(_CONCLUDE.search(s.plain.strip()) or _MARKER.search(s.plain) or _I_CLAIM.search(s.low))
 
 
 def key_strong(s: Sent, score: float) -> bool:

@@ -11,6 +11,9 @@ from .glossary import ConceptIndex, _fold
 
 SKIP_KINDS = {"code", "image", "math", "heading"}
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+_MATH = re.compile(r"\$\$.+?\$\$|\$[^$]+\$")
+_LINK_TARGET = re.compile(r"\]\([^)]*\)")
+_EMPHASIS = re.compile(r"[*_`]")
 
 
 @dataclass
@@ -58,10 +61,10 @@ class Sent:
     @cached_property
     def plain(self) -> str:
         """Text without math, emphasis and link targets (for the word-level rules)."""
-        t = re.sub(r"\$\$.+?\$\$|\$[^$]+\$", " MATH ", self.text)
-        t = re.sub(r"\]\([^)]*\)", "]", t)
+        t = _MATH.sub(" MATH ", self.text)
+        t = _LINK_TARGET.sub("]", t)
         t = t.replace("’", "'").replace("‘", "'")
-        return re.sub(r"[*_`]", "", t)
+        return _EMPHASIS.sub("", t)
 
 
 def _clean_heading(text: str) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from .context import Sent
+from .prefilter import rx
 from .ruler import Ruler
 
 _ART = r"(?:the |a |an |this |these |such )?"
@@ -23,8 +24,8 @@ STOP_TERMS = {"it", "this", "that", "these", "those", "they", "we", "you", "i", 
               "here", "one", "thing", "things", "way", "case", "point", "idea", "something", "someone", "anything"}
 
 
-def _rx(p: str) -> re.Pattern:
-    return re.compile(p, re.I)
+def _rx(p: str):
+    return rx(p)
 
 
 _TRAILING_STOP = {"the", "a", "an", "of", "near", "to", "for", "and", "or", "with", "about", "in", "on", "at", "by",
@@ -72,23 +73,23 @@ def _cut_np(text: str, max_words: int = 5) -> str:
 _CALLED = _rx(r"\b(?:is|are|was|were|be)\s+(?:also\s+|sometimes\s+|often\s+)?(?:called|known as|termed|dubbed|referred to as|named)\s+" + _ART + r"(.+)")
 _CALLED_ACTIVE = _rx(r"\b(?:we|people|physicists|statisticians|they|one|i|authors?)\s+(?:will\s+|can\s+|often\s+)?(?:call|term|dub|name)\s+(?:these|this|such|them|it|the)?\s*(?:\w+\s+){0,3}?" + _QUOTED)
 _CALLED_ACTIVE_BARE = _rx(r"\bwe call (?:these|this|such|them)\s+(?:\w+\s+)?(\w+(?: \w+){0,2})\s*\.?$")
-_A_CALLED = re.compile(r",\s*(?:also\s+)?called\s+(?:the\s+)?([\"“*_]?[A-Za-z][\w\-]*(?: [\w\-]+){0,3}[\"”*_]?)")
+_A_CALLED = rx(r",\s*(?:also\s+)?called\s+(?:the\s+)?([\"“*_]?[A-Za-z][\w\-]*(?: [\w\-]+){0,3}[\"”*_]?)", 0)
 _WE_DEFINE = _rx(r"\b(?:we|i|one)\s+(?:can\s+|could\s+|will\s+|now\s+)?define\s+(?:the\s+|a\s+|an\s+)?(.+)")
 _DEFINED_AS = _rx(r"^(?:recall that\s+|note that\s+)?" + _ART + r"(.+?)\s+(?:is|are)\s+(?:\w+ly\s+)?defined\s+(?:as|to be|by)\b")
 _DEFINITION_OF = _rx(r"^(?:under|by|using|with|recall|following|given|from|according to)?\s*(?:the|a|our|my|this)\s+definition of\s+(?:a|an|the)?\s*(.+)")
-_ASSIGN = re.compile(r"([A-Za-z][\w{}^\\]*(?:\([^)]*\))?)\s*:=")
+_ASSIGN = rx(r"([A-Za-z][\w{}^\\]*(?:\([^)]*\))?)\s*:=", 0)
 _LET = _rx(r"\blet\s+(\$[^$]+\$|\w+)\s+be\s+(?:a|an|the)\s+(.+)")
 _REFERS = _rx(r"^" + _ART + r"(.+?)\s+(?:refers? to|means|stands for|denotes|is shorthand for|is short for)\s")
 _BY_MEAN = _rx(r"\b(?:by|with)\s+(?:the term\s+)?" + r"(.+?),?\s+(?:i|we)\s+mean\b|\bwhat (?:i|we) mean by\s+(.+?)\s+is\b")
-_ACRONYM = re.compile(r"((?:[A-Z][a-z]+[ -]){1,5}[A-Z][a-z]+|(?:[a-z]+[ -]){1,4}[a-z]+)\s+\(([A-Z]{2,6})\)")
+_ACRONYM = rx(r"((?:[A-Z][a-z]+[ -]){1,5}[A-Z][a-z]+|(?:[a-z]+[ -]){1,4}[a-z]+)\s+\(([A-Z]{2,6})\)", 0)
 _WHERE_IS = _rx(r"(?:^|[,;)$]\s*|MATH\s+)where,?\s+(\$[^$]+\$|[^\s,]{1,12}|the [\w\- ]{3,40}?)\s+(?:is|are)\s+(?:the|a|an|just)\s+(.+)")
 _SENSE = _rx(r"(\S+(?:\s\S+)?)\s*[,(]?\s*in the sense that\b")
 _IDEA_OF = _rx(r"\bthe (?:idea|notion|concept|definition) of\s+(?:a|an|the)?\s*(.+?)\s+is\b")
 _TYPE_OF = _rx(r"^" + _ART + r"(.+?)\s+(?:is|are)\s+(?:a|an|the)\s+(?:\w+\s+)?(?:specific\s+|particular\s+|special\s+)?(?:type|kind|form|class|sort|measure|notion|formali[sz]ation|quantification|generali[sz]ation)\s+of\b")
 _THIS_IS_QUOTED = _rx(r"\(?\s*(?:this|which|that) is (?:called |known as )?" + _QUOTED)
 _IE_GLOSS = _rx(_QUOTED + r"\s*(?:[—–-]+|,|\()\s*(?:i\.e\.|that is\b|meaning\b|or\b)")
-_EMPH_GLOSS = re.compile(r"(?:\*\*?|_)([^*_]{3,50}?)(?:\*\*?|_)\s*(?:,|\(|—|–|:| -)")
-_QUOTE_GLOSS = re.compile(r"[“\"]([^”\"]{3,40})[”\"]\s*(?:\(|,|—|–| is | are | or | refers)")
+_EMPH_GLOSS = rx(r"(?:\*\*?|_)([^*_]{3,50}?)(?:\*\*?|_)\s*(?:,|\(|—|–|:| -)", 0)
+_QUOTE_GLOSS = rx(r"[“\"]([^”\"]{3,40})[”\"]\s*(?:\(|,|—|–| is | are | or | refers)", 0)
 _COPULA = _rx(r"(?:^|\bthat\s+|\bwhereas\s+|\bwhile\s+)(?:so,?\s+|recall that\s+|note that\s+|roughly,?\s+)?" + _ART + r"(.{2,60}?)\s+(?:is|are)\s+(?:just\s+|simply\s+|essentially\s+|basically\s+)?(?:a|an|the)\s+(?:\w+\s+){0,4}?(?:\w+)\s*(?:of|that|which|where|in which|for|between|associated|defined|measuring)\b")
 _THAT_IS = _rx(r"^(?:that is|in other words|i\.e\.|put differently|this means that|concretely)\b[,:]?")
 _DISTINGUISH = _rx(r"\bwe distinguish\s+(\w+)")
@@ -156,12 +157,15 @@ def def_let_be(s: Sent) -> str | None:
     return clean_term(_cut_np(m.group(2), 4)) if m else None
 
 
-_DEIXIS_SUBJ = re.compile(r"^(this|that|it|which|when|so|anyway|also|then|here|there|what|post|i|you|we|they)\b", re.I)
+_DEIXIS_SUBJ = rx(r"^(this|that|it|which|when|so|anyway|also|then|here|there|what|post|i|you|we|they)\b")
+
+
+_REFERS_HINT = re.compile(r"refer|mean|stand|denote|short")
 
 
 def def_refers_to(s: Sent) -> str | None:
     """'X refers to / means / stands for …' and 'by X I mean' -> X (X a short noun phrase, not 'this')."""
-    if not re.search(r"refer|mean|stand|denote|short", s.low):
+    if not _REFERS_HINT.search(s.low):
         return None
     m = _REFERS.search(s.plain.strip())
     if m and len(m.group(1).split()) <= 4 and not _DEIXIS_SUBJ.search(m.group(1).strip("*_\"“ ")) \
@@ -175,9 +179,12 @@ def def_refers_to(s: Sent) -> str | None:
     return clean_term(m.group(1)) if m else None
 
 
+_PAREN_ABBR = re.compile(r"\([A-Z]{2,6}\)")
+
+
 def def_acronym(s: Sent) -> str | None:
     """'… the real log canonical threshold (RLCT) …' with a gloss in the sentence -> 'real log canonical threshold (RLCT)'."""
-    if not re.search(r"\([A-Z]{2,6}\)", s.plain):
+    if not _PAREN_ABBR.search(s.plain):
         return None
     for m in _ACRONYM.finditer(s.plain):
         name, abbr = m.group(1), m.group(2)
@@ -314,15 +321,15 @@ def def_concept_copula(s: Sent) -> str | None:
 
 
 _GLOSS_HEAD = r"(?:places|points|cases|regions|things|the set|a set|sets|a kind|a type|a measure|a way|the number|number|directions|i\.e\.|that is|meaning|where|in which|which (?:is|are) (?:just |simply )?(?:a|an|the))\b"
-_APPOS = re.compile(r"(?:,|\(|—|–)\s*" + _GLOSS_HEAD, re.I)
+_APPOS = rx(r"(?:,|\(|—|–)\s*" + _GLOSS_HEAD)
 _QUOTED_AS = _rx(r"\bas (?:being |having )?(?:a |an |the )?(?:\w+ )?[“\"*]([^”\"*]{3,40})[”\"*]")
 _NAME_FOR = _rx(_QUOTED + r"\s+(?:is|are)\s+(?:just\s+)?(?:another\s+|a\s+|the\s+)?(?:one of\s+.{0,30}?)?(?:name|word|term|label)s?\s+for\b")
-_IN_THAT = re.compile(r"[“\"*_]([^”\"*_]{3,40})[”\"*_]\s+in that\b")
-_LABEL = re.compile(r"^([A-Z][\w\-]*(?: [\w\-]+){0,3}):\s+(?:like|a|an|the|when|where|if|any|some)\b")
+_IN_THAT = rx(r"[“\"*_]([^”\"*_]{3,40})[”\"*_]\s+in that\b", 0)
+_LABEL = rx(r"^([A-Z][\w\-]*(?: [\w\-]+){0,3}):\s+(?:like|a|an|the|when|where|if|any|some)\b", 0)
 _LABEL_STOP = {"re", "fwiw", "eta", "nb", "n.b", "imo", "tl;dr", "answer", "reply", "disclaimer", "summary", "note", "edit", "update", "disclaimer", "tl;dr", "tldr", "example", "source", "figure", "caption",
                "answer", "question", "epistemic status", "warning", "caveat", "ps", "p.s", "context", "conclusion"}
-_ABBR_EXPANSION = re.compile(r"\b([A-Z][A-Za-z/]{1,8})\s*\(([a-z][a-z \-]{5,60})\)")
-_COLON_GLOSS = re.compile(r"^(.{3,120}?):\s+(?:(?:a|an|the)\s+)?([a-z][a-z\-]+)\s+[a-z]")
+_ABBR_EXPANSION = rx(r"\b([A-Z][A-Za-z/]{1,8})\s*\(([a-z][a-z \-]{5,60})\)", 0)
+_COLON_GLOSS = rx(r"^(.{3,120}?):\s+(?:(?:a|an|the)\s+)?([a-z][a-z\-]+)\s+[a-z]", 0)
 
 
 def def_appositive(s: Sent) -> str | None:
@@ -340,7 +347,7 @@ def def_appositive(s: Sent) -> str | None:
     return None
 
 
-_ADJECTIVE = re.compile(r"^(more|less|very|most|least)\s|^[a-z\-]+(ing|ed|ic|al|ble|ous|ive|ful|less)$", re.I)
+_ADJECTIVE = rx(r"^(more|less|very|most|least)\s|^[a-z\-]+(ing|ed|ic|al|ble|ous|ive|ful|less)$")
 
 
 def def_quoted_as(s: Sent) -> str | None:
@@ -405,16 +412,16 @@ def def_colon_gloss(s: Sent) -> str | None:
 
 
 _THERE_BE = _rx(r"^(?:(?:finally|also|next|moreover|in [\w\- ]{3,30}),?\s+)?there (?:can be|are|is|exist|exists|may be)\s+(?:also\s+|additional\s+|other\s+|so-called\s+)?([\w\-]+(?: [\w\-]+){0,2}?)\s*,?\s+(?:where|that are|which are|in which|such that)\b")
-_PAREN_QUOTED = re.compile(r"\(\s*[“\"]([^”\"]{3,40})[”\"]\s+in\s+[a-z][\w ]{2,40}\)")
+_PAREN_QUOTED = rx(r"\(\s*[“\"]([^”\"]{3,40})[”\"]\s+in\s+[a-z][\w ]{2,40}\)", 0)
 _MEASURES = _rx(r"^(?:so,?\s+|roughly,?\s+|intuitively,?\s+|essentially,?\s+)?(?:the\s+)?([\w\- ]{2,40}?)\s+(?:measures|quantifies|tells us|captures|counts)\b")
 _WRITTEN_AS = _rx(r"^(?:it is true that\s+|recall that\s+|note that\s+)?(?:the\s+)?([\w\- ]{2,40}?)\s+(?:can be written as|can be expressed as|is given by|is computed as)\b")
 _NAMED_SYMBOL = _rx(r"\bthe ([a-z][a-z\- ]{3,40}?),\s*\$?[A-Za-z][\w{}^\\]*(?:\([^)]*\))?\s*\$?\s*(?::=|=)")
 
 
-_GENERIC_NP = re.compile(r"^(other|many|some|several|few|more|lots|a lot|various|different|also|no|any|two|three|reasons?|results?|things?|questions?|ways?|problems?|issues?|papers?|people|cases?|points?|examples?|ideas?)\b", re.I)
+_GENERIC_NP = rx(r"^(other|many|some|several|few|more|lots|a lot|various|different|also|no|any|two|three|reasons?|results?|things?|questions?|ways?|problems?|issues?|papers?|people|cases?|points?|examples?|ideas?)\b")
 
 
-_WHICH_IS_JUST = re.compile(r",\s*which (?:is|are) (?:just|simply|basically|essentially|nothing but|precisely) (?:a|an|the)\b", re.I)
+_WHICH_IS_JUST = rx(r",\s*which (?:is|are) (?:just|simply|basically|essentially|nothing but|precisely) (?:a|an|the)\b")
 
 
 def def_which_is_just(s: Sent) -> str | None:

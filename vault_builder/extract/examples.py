@@ -11,13 +11,14 @@ from __future__ import annotations
 import re
 
 from .context import Sent
+from .prefilter import rx
 from .ruler import Ruler
 
 MAX_PASSAGE = 4
 
 
-def _rx(p: str) -> re.Pattern:
-    return re.compile(p, re.I)
+def _rx(p: str):
+    return rx(p)
 
 
 _LEAD = r"^[\s(*_\"“]*(?:(?:but|and|so|now|however|still|ok|okay|well|again|instead|specifically|here|in (?:your|this|my|that|the) (?:case|example|setting)),?\s+)*"

@@ -227,54 +227,40 @@ class ConceptIndex:
         return out
 
 
-def _is_word(ch: str) -> bool:
-    """What `\\w` or "-" matches: the boundaries a mention may not touch."""
-    return ch.isalnum() or ch in "_-"
-
-
 class _Alternation:
     """Finds what `(?<![\\w-])(w1|w2|…)(?:suffix…)?(?![\\w-])` finds, alternatives tried longest
-    first, without the regex: Python's regex engine tries every alternative at every position, so
-    with thousands of discovered concepts matching cost grew with the corpus. A character trie
-    makes it proportional to the text. Yields (start, end, the word matched, with its suffix when suffix_in_word)."""
+    first.  Python's regex engine tries every alternative of a flat alternation at every position,
+    so with thousands of discovered concepts matching cost grew with the corpus; the words are
+    compiled as a trie instead (`a(?:b(?:c)?|d)`: one branch per next character, so a position
+    costs the length of its longest partial match), whose backtracking tries the longest word that
+    ends in a boundary first, then the shorter ones.  finditer yields (start, end, the word matched,
+    with its suffix when suffix_in_word)."""
 
     def __init__(self, words, suffixes: tuple[str, ...], suffix_in_word: bool):
         self.suffix_in_word = suffix_in_word
-        self.root: dict = {}
+        root: dict = {}
         for w in words:
-            node = self.root
+            node = root
             for ch in w:
                 node = node.setdefault(ch, {})
             node[""] = True  # "" is never a character: marks the end of a word
-        self.suffixes = suffixes
-        firsts = "".join(sorted(self.root))
-        self._starts = re.compile(r"(?<![\w-])[" + re.escape(firsts) + "]") if firsts else None
+        root.pop("", None)  # the empty word never matches
+        suffix = "|".join(re.escape(x) for x in suffixes)
+        self._rx = re.compile(r"(?<![\w-])(" + _trie(root) + ")(" + suffix + r")(?![\w-])") if root else None
 
     def finditer(self, text: str):
-        if self._starts is None:
+        if self._rx is None:
             return
-        pos = 0
-        for m in self._starts.finditer(text):
-            i = m.start()
-            if i < pos:
-                continue
-            end = self._match_at(text, i)
-            if end is not None:
-                yield i, end[0], text[i:end[1]]
-                pos = end[0]
+        group = 0 if self.suffix_in_word else 1
+        for m in self._rx.finditer(text):
+            yield m.start(), m.end(), m.group(group)
 
-    def _match_at(self, text: str, i: int) -> tuple[int, int] | None:
-        """(end of the match, end of the word reported: with the suffix only when suffix_in_word)."""
-        node, ends, n = self.root, [], len(text)
-        for j in range(i, n):
-            node = node.get(text[j])
-            if node is None:
-                break
-            if "" in node:
-                ends.append(j + 1)
-        for end in reversed(ends):  # longest word first, then the suffixes in order
-            for suffix in self.suffixes:
-                stop = end + len(suffix)
-                if text.startswith(suffix, end) and (stop >= n or not _is_word(text[stop])):
-                    return stop, (stop if self.suffix_in_word else end)
-        return None
+
+def _trie(node: dict) -> str:
+    """The words below `node` as a regex; a word ending here is optional after the longer ones, so
+    backtracking tries the longest first."""
+    alts = [re.escape(ch) + _trie(child) for ch, child in sorted(node.items()) if ch]
+    if not alts:
+        return ""
+    body = "(?:" + "|".join(alts) + ")"
+    return body + "?" if "" in node else body

@@ -24,6 +24,7 @@ class Ruler:
     def __init__(self, name: str, rules: Iterable[tuple]):
         self.name = name
         self.rules: list[Rule] = []
+        self._active: dict[frozenset, tuple[Rule, ...]] = {}
         for entry in rules:
             rname, fn = entry[0], entry[1]
             doc = entry[2] if len(entry) > 2 else (fn.__doc__ or "").strip().split("\n")[0]
@@ -34,11 +35,14 @@ class Ruler:
     def names(self) -> list[str]:
         return [r.name for r in self.rules]
 
-    def active(self, disabled: Iterable[str] = ()) -> Iterator[Rule]:
-        off = set(disabled)
-        for r in self.rules:
-            if r.name not in off:
-                yield r
+    def active(self, disabled: Iterable[str] = ()) -> tuple[Rule, ...]:
+        """The rules switched on, in order (worked out once per set of disabled names: the
+        extraction asks for every sentence)."""
+        off = disabled if isinstance(disabled, frozenset) else frozenset(disabled)
+        got = self._active.get(off)
+        if got is None:
+            got = self._active[off] = tuple(r for r in self.rules if r.name not in off)
+        return got
 
     def get(self, name: str) -> Rule:
         for r in self.rules:

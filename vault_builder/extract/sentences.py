@@ -14,6 +14,7 @@ exact substring of the block (the vault quotes it as it reads in the note).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 ABBREVIATIONS = {
     "e.g", "i.e", "al", "etc", "cf", "vs", "viz", "resp", "approx", "fig", "figs", "eq", "eqs",
@@ -47,46 +48,61 @@ def _protected(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _PROTECT.finditer(text)]
 
 
-def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
-    return any(a < pos < b for a, b in spans)
+def _inside(pos: int, spans: list[tuple[int, int]], starts: list[int]) -> bool:
+    """True when a < pos < b for a span (a, b); the spans do not overlap and are sorted by start."""
+    k = bisect_left(starts, pos) - 1  # the last span starting before pos
+    return k >= 0 and pos < spans[k][1]
+
+
+_ABBREV_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.")
 
 
 def _abbreviation_before(text: str, dot: int) -> bool:
     """True when the '.' at `dot` ends a known abbreviation or a single initial."""
-    m = re.search(r"([A-Za-z][A-Za-z.]*)$", text[:dot])
-    if not m:
+    # The word is what `([A-Za-z][A-Za-z.]*)$` finds in text[:dot] (where `$` may also match before a
+    # final newline), found by scanning back from the dot instead of searching the whole prefix.
+    end = dot - 1 if dot > 0 and text[dot - 1] == "\n" else dot
+    start = end
+    while start > 0 and text[start - 1] in _ABBREV_CHARS:
+        start -= 1
+    while start < end and text[start] == ".":
+        start += 1
+    if start == end:
         return False
-    word = m.group(1).lower().rstrip(".")
+    found = text[start:end]
+    word = found.lower().rstrip(".")
     if word in ABBREVIATIONS:
         return True
-    return len(word) == 1 and m.group(1).isupper()  # "J. Smith", "Theorem A. Then" is rare
+    return len(word) == 1 and found.isupper()  # "J. Smith", "Theorem A. Then" is rare
+
+
+_SPACE = re.compile(r"\s*")
 
 
 def boundaries(text: str) -> list[int]:
     """Character offsets where a new sentence starts (excluding 0)."""
     spans = _protected(text)
+    starts = [a for a, _ in spans]
     cuts: set[int] = set()
     for m in _END.finditer(text):
         end = m.end()
-        if _inside(m.start(), spans) or end >= len(text):
+        if _inside(m.start(), spans, starts) or end >= len(text):
             continue
-        rest = text[end:]
-        if not _OPENER.match(rest):
+        if not _OPENER.match(text, end):
             continue
         if text[m.start()] == "." and m.group().startswith(".") and len(m.group().rstrip("\"'”’)]*_")) == 1:
             if _abbreviation_before(text, m.start()):
                 continue
-        gap = len(rest) - len(rest.lstrip())
-        cuts.add(end + gap)
+        cuts.add(_SPACE.match(text, end).end())
     for m in _GLUED.finditer(text):
         pos = m.start()
-        if _inside(pos - 1, spans):
+        if _inside(pos - 1, spans, starts):
             continue
         if _abbreviation_before(text, pos - 1):
             continue
         cuts.add(pos)
     for m in _BULLET.finditer(text):
-        if not _inside(m.start(), spans):
+        if not _inside(m.start(), spans, starts):
             cuts.add(m.start() + 1)
     return sorted(c for c in cuts if 0 < c < len(text))
 

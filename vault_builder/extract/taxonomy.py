@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from .context import Sent
+from .prefilter import rx
 from .ruler import Ruler
 
 AXES = ("normative_or_descriptive", "universal_or_situational", "deterministic_or_stochastic")
@@ -23,8 +24,8 @@ DEFAULTS = {"normative_or_descriptive": "descriptive", "universal_or_situational
             "deterministic_or_stochastic": "deterministic"}
 
 
-def _rx(p: str) -> re.Pattern:
-    return re.compile(p, re.I)
+def _rx(p: str):
+    return rx(p)
 
 
 def _first(rx: re.Pattern, text: str) -> str | None:
@@ -118,8 +119,8 @@ _PARTICULAR = _rx(r"(\$[^$]*[=<>][^$]*\$|\b[a-zA-Z]\s*\(\s*[a-z0-9]\s*\)\s*=|\(\
                   r"\b\d[\d,.]*\s*(%|percent|million|billion|trillion|[a-z]+s)\b|\b10\^?\{?\d+)")
 # A proper name inside the sentence (not its first word): a capitalised word, or a model name like
 # "GPT-3", that is not a glossary concept and not a name-derived adjective ("Bayesian", "Gaussian").
-_PROPER = re.compile(r"(?<=[a-z,;:] )([A-Z][a-z]+(?:[- ][A-Z][a-z]+)*|[A-Z][A-Za-z]*-\d+(?:\.\d+)?)\b")
-_NOT_PROPER = re.compile(r"^([A-Z][a-z]+(ian|ean|ic)|I|The|A|An|This|That|These|Those|But|And|Or|So|If|When|Then|We|You|They|It|In|On|For)$")
+_PROPER = rx(r"(?<=[a-z,;:] )([A-Z][a-z]+(?:[- ][A-Z][a-z]+)*|[A-Z][A-Za-z]*-\d+(?:\.\d+)?)\b", 0)
+_NOT_PROPER = rx(r"^([A-Z][a-z]+(ian|ean|ic)|I|The|A|An|This|That|These|Those|But|And|Or|So|If|When|Then|We|You|They|It|In|On|For)$", 0)
 _CONDITION = _rx(r"^(if|when|whenever|unless|provided|assuming|for) [^,]{3,60},")
 
 

@@ -1,0 +1,79 @@
+"""The regex prefilter (extract/prefilter.py) never changes a result: a skipped text is one the regex
+cannot match."""
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from vault_builder.extract import against, claims, definitions, examples, prefilter, taxonomy
+from vault_builder.extract.prefilter import Rx, keys_of, required_keys, rx
+
+ROOT = Path(__file__).parent.parent
+
+
+def _patterns() -> list[tuple[str, Rx]]:
+    import vault_builder.extract as X
+    out = []
+    for mod in (claims, definitions, examples, taxonomy, against, X):
+        for name, value in vars(mod).items():
+            if isinstance(value, Rx):
+                out.append((f"{mod.__name__.rsplit('.', 1)[-1]}.{name}", value))
+    return out
+
+
+def _texts() -> list[str]:
+    texts = []
+    for path in sorted((ROOT / "content").rglob("*.md")) + sorted((ROOT / "tests" / "fixtures").rglob("*.txt")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        texts += lines + [line.upper() for line in lines[::5]]
+    rnd = random.Random(7)
+    words = sorted({w for t in texts[:3000] for w in t.split()}) or ["word"]
+    for _ in range(1500):
+        texts.append(" ".join(rnd.choice(words) for _ in range(rnd.randint(1, 12))))
+    # letters a case-insensitive regex equates with ASCII ones, and other non-ASCII text
+    texts += ["I thin\u212a that", "the \u017fame claim", "I ARGUE THAT", "\u0130 think that", "naïve – “quoted” — θ"]
+    return texts
+
+
+PATTERNS = _patterns()
+TEXTS = _texts()
+
+
+def test_the_rules_use_prefiltered_patterns():
+    assert len(PATTERNS) > 60
+
+
+@pytest.mark.parametrize("name,pattern", PATTERNS, ids=[n for n, _ in PATTERNS])
+def test_prefilter_agrees_with_the_regex(name, pattern):
+    for text in TEXTS:
+        got, want = pattern.search(text), pattern.regex.search(text)
+        assert (got and got.span()) == (want and want.span()), f"{name} on {text!r}"
+
+
+def test_required_keys():
+    assert required_keys(re.compile(r"\b(i|we) (argue|claim) that\b", re.I)) == {"argue", "claim"}
+    assert required_keys(re.compile(r"\bdominat\w+", re.I)) == {"domi<"}
+    assert required_keys(re.compile(r"\w+ness\b", re.I)) == {">ness"}
+    assert required_keys(re.compile(r"\d+\.\d+")) is None
+    assert isinstance(rx(r"\d+"), re.Pattern)  # no keys: the plain compiled pattern
+    assert keys_of("Dominated by X") >= {"dominated", "domi<", ">ated", "by", "x"}
+    assert keys_of("the \u212aelvin sign") is None  # a non-ASCII cased letter: never skipped
+
+
+def test_uncased_non_ascii_characters_never_match_ascii_letters_case_insensitively():
+    # The prefilter lower-cases texts whose non-ASCII characters are uncased; that is exact only if no
+    # such character matches an ASCII letter under re.I.
+    letters = re.compile("[a-z]", re.I)
+    for code in range(128, 0x30000):
+        ch = chr(code)
+        if ch.lower() == ch == ch.upper():
+            assert not letters.fullmatch(ch), hex(code)
+
+
+def test_the_seen_cache_is_bounded():
+    for n in range(5000):
+        keys_of(f"text number {n}")
+    assert len(prefilter._seen) <= 4097

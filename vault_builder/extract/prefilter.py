@@ -1,0 +1,243 @@
+"""Regular expressions that skip the texts they cannot match, found by a cheap test on words.
+
+The rules run some eighty searches on every sentence, and most find nothing.  `rx(pattern)`
+compiles a pattern and reads off its syntax tree a set of keys one of which every match must
+bring into the text: a whole word (`\\b(i|we) (argue|claim) that\\b` needs "argue" or "claim" or
+"that"...), or the first or last four letters of a word ("domi<" for `dominat\\w+`).  A search on a
+text that has none of the keys returns no match without running the regex; otherwise the regex
+decides, so every result is exactly the regex's.  A pattern with no such keys is never skipped.
+
+Words are the maximal runs of a-z in the lower-cased text.  A text with a non-ASCII cased letter
+is never skipped: a case-insensitive regex may match such a letter to an ASCII one (the Kelvin
+sign to 'k'), which lower-casing the text does not reproduce.
+"""
+from __future__ import annotations
+
+import re
+from re import _constants as K  # the parser's opcodes
+from re import _parser
+
+_WORDS = re.compile(r"[a-z]+")
+_CUT = "\x00"
+"""In the strings derived from a pattern: a word boundary (\\b, ^, $) or a character that is not a-z."""
+_MAX = 64
+"""Most strings a part of a pattern may stand for before only a requirement is kept."""
+_BOUNDARY_AT = {K.AT_BOUNDARY, K.AT_BEGINNING, K.AT_BEGINNING_STRING, K.AT_END, K.AT_END_STRING}
+_NON_LETTER_CATEGORIES = {K.CATEGORY_SPACE, K.CATEGORY_DIGIT, K.CATEGORY_NOT_WORD}
+
+
+class Rx:
+    """A compiled pattern whose search/match/findall/finditer/sub first test the text's keys."""
+
+    __slots__ = ("regex", "keys", "pattern", "flags")
+
+    def __init__(self, regex: re.Pattern, keys: frozenset):
+        self.regex, self.pattern, self.flags, self.keys = regex, regex.pattern, regex.flags, keys
+
+    def _skip(self, text: str) -> bool:
+        have = _seen.get(text, _seen)
+        if have is _seen:
+            have = keys_of(text)
+        return have is not None and have.isdisjoint(self.keys)
+
+    def search(self, text: str):
+        have = _seen.get(text, _seen)  # _skip, inlined: searches are the hot path
+        if have is _seen:
+            have = keys_of(text)
+        if have is not None and have.isdisjoint(self.keys):
+            return None
+        return self.regex.search(text)
+
+    def match(self, text: str):
+        return None if self._skip(text) else self.regex.match(text)
+
+    def findall(self, text: str) -> list:
+        return [] if self._skip(text) else self.regex.findall(text)
+
+    def finditer(self, text: str):
+        return iter(()) if self._skip(text) else self.regex.finditer(text)
+
+    def sub(self, repl, text: str, count: int = 0) -> str:
+        return text if self._skip(text) else self.regex.sub(repl, text, count)
+
+    def __repr__(self) -> str:
+        return f"Rx({self.pattern!r}, keys={sorted(self.keys) if self.keys else None})"
+
+
+def rx(pattern: str, flags: int = re.I) -> Rx | re.Pattern:
+    """The compiled pattern, as an Rx when it has keys (case-insensitive unless flags say otherwise)."""
+    regex = re.compile(pattern, flags)
+    keys = required_keys(regex)
+    return Rx(regex, keys) if keys is not None else regex
+
+
+_seen: dict[str, frozenset | None] = {}
+
+
+def keys_of(text: str) -> frozenset | None:
+    """The keys `text` has (its words, and the first and last four letters of the longer ones); None
+    when it has a non-ASCII cased letter.  Remembered for the last few thousand texts (the rules
+    search the same sentence many times)."""
+    got = _seen.get(text, _seen)
+    if got is _seen:
+        if len(_seen) > 4096:
+            _seen.clear()
+        safe = text.isascii() or all(c.lower() == c == c.upper() for c in set(text) if not c.isascii())
+        got = _seen[text] = _keys_of_words(_WORDS.findall(text.lower())) if safe else None
+    return got
+
+
+def _keys_of_words(words: list[str]) -> frozenset:
+    unique = set(words)
+    long = [w for w in unique if len(w) >= 4]
+    return frozenset(unique.union([w[:4] + "<" for w in long], [">" + w[-4:] for w in long]))
+
+
+# ------------------------------------------------------------------ the keys a pattern requires
+# Each node of the syntax tree gives (exact, required): `exact` is the set of all strings it can
+# match (lower case, _CUT for boundaries) when small and known, else None; `required` is a set of
+# strings one of which every match contains, or None.
+
+
+def required_keys(regex: re.Pattern) -> frozenset | None:
+    """Keys one of which a text must have for `regex` to match in it; None if there are none."""
+    exact, req = _seq(_parser.parse(regex.pattern, regex.flags))
+    keys = _keys_needed(exact if exact is not None else req)
+    return frozenset(keys) if keys else None
+
+
+def _key(s: str) -> str | None:
+    """The most telling key a text must have for `s` to occur in it: a whole word of s (the longest), else
+    the first or last four letters of a word that s bounds on one side only; None if there is none."""
+    whole, partial = "", ""
+    for m in _WORDS.finditer(s):
+        word, left, right = m.group(), m.start() > 0, m.end() < len(s)
+        if left and right:
+            whole = max(whole, word, key=len)
+        elif left and len(word) >= 4 and not partial:
+            partial = word[:4] + "<"
+        elif right and len(word) >= 4 and not partial:
+            partial = ">" + word[-4:]
+    return (whole if len(whole) >= 4 or not partial else partial) or None
+
+
+def _keys_needed(strings) -> set[str] | None:
+    """One key of each string; None unless every string has one."""
+    if not strings:
+        return None
+    out = set()
+    for s in strings:
+        key = _key(s)
+        if key is None:
+            return None
+        out.add(key)
+    return out
+
+
+def _score(strings) -> int:
+    keys = _keys_needed(strings)
+    return min(len(k.strip("<>")) for k in keys) if keys else 0
+
+
+def _char(code: int) -> str | None:
+    ch = chr(code)
+    if ch.isascii():
+        return _CUT if not ch.isalpha() else ch.lower()
+    return _CUT if ch.lower() == ch == ch.upper() else None
+
+
+def _node(op, av) -> tuple[set | None, set | None]:
+    if op is K.LITERAL:
+        ch = _char(av)
+        return ({ch} if ch is not None else None), None
+    if op is K.AT:
+        return ({_CUT} if av in _BOUNDARY_AT else {""}), None
+    if op in (K.ASSERT, K.ASSERT_NOT):
+        return {""}, None
+    if op is K.IN:
+        chars = set()
+        for o, a in av:
+            if o is K.LITERAL:
+                ch = _char(a)
+            elif o is K.CATEGORY and a in _NON_LETTER_CATEGORIES:
+                ch = _CUT
+            else:
+                return None, None
+            if ch is None:
+                return None, None
+            chars.add(ch)
+        return (chars if len(chars) <= 8 else None), None
+    if op is K.CATEGORY:
+        return ({_CUT} if av in _NON_LETTER_CATEGORIES else None), None
+    if op is K.SUBPATTERN:
+        _, add, remove, sub = av
+        return (None, None) if add or remove else _seq(sub)
+    if op is K.BRANCH:
+        return _branch(av[1])
+    if op in (K.MAX_REPEAT, K.MIN_REPEAT, K.POSSESSIVE_REPEAT):
+        lo, hi, sub = av
+        exact, req = _seq(sub)
+        if exact == {_CUT}:  # a run of boundary characters is one boundary
+            return ({_CUT} if lo >= 1 else {_CUT, ""}), None
+        if lo == 0:
+            return ((exact | {""}) if hi == 1 and exact is not None else None), None
+        if lo == hi == 1:
+            return exact, req
+        return None, (exact if exact is not None else req)
+    return None, None
+
+
+def _branch(branches) -> tuple[set | None, set | None]:
+    exact: set | None = set()
+    req: set | None = set()
+    for b in branches:
+        e, r = _seq(b)
+        exact = exact | e if exact is not None and e is not None else None
+        got = e if e is not None else r
+        req = req | got if req is not None and got and "" not in got else None
+    if exact is not None and len(exact) > _MAX:
+        exact = None
+    return exact, req
+
+
+def _inline(items) -> list:
+    """The items with plain groups replaced by their contents (a group matches what its contents match)."""
+    out = []
+    for op, av in items:
+        if op is K.SUBPATTERN and not av[1] and not av[2]:
+            out += _inline(av[3])
+        else:
+            out.append((op, av))
+    return out
+
+
+def _seq(items) -> tuple[set | None, set | None]:
+    """A concatenation: runs of exactly known items are joined (cross product) into candidate sets;
+    the candidate with the longest words is the requirement."""
+    items = _inline(items)
+    for i, (op, av) in enumerate(items):
+        if op is K.BRANCH and len(av[1]) <= 100 and _branch(av[1])[0] is None:
+            # Too many strings to join: each alternative with the items around it, so that the words
+            # at its edges keep the boundaries (\b, spaces) next to the group.
+            return _branch([items[:i] + list(alt) + items[i + 1:] for alt in av[1]])
+    cands, cur = [], {""}
+    for op, av in items:
+        e, r = _node(op, av)
+        if e is not None:
+            joined = {a + b for a in cur for b in e}
+            if len(joined) > _MAX:  # keep cur as a candidate, go on from its last characters
+                cands.append(cur)
+                tails = {a[-1:] for a in cur}
+                joined = set(e) if "" in tails else {a + b for a in tails for b in e}
+                joined = joined if len(joined) <= _MAX else set(e)
+            cur = joined
+            continue
+        cands.append(cur)
+        if r is not None:
+            cands.append(r)
+        cur = {""}
+    if not cands:
+        return cur, None
+    cands.append(cur)
+    cands = [c for c in cands if c and "" not in c]
+    return None, (max(cands, key=_score) if cands else None)
