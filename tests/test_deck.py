@@ -603,6 +603,30 @@ def test_math_never_leaves_dollars_or_cloze_braces(before, tex, after, display):
                 assert "}}" not in body and "{{" not in body
 
 
+_tricky = st.text(alphabet="abyé Zs\u00a0\u3000\t\n\r\x00\x85\u2028\u2060«“\"'()0123456789"
+                  "!#$%&*+,-./:;<=>?@[\\]^_`{|}~", max_size=25)
+
+
+@settings(max_examples=600, deadline=None)
+@given(text=_tricky, cloze=st.booleans(), hide=st.sampled_from([None, "", "ab", "by", "a b", "say"]))
+def test_plain_text_shortcut_renders_like_markdown_it(text, cloze, hide):
+    """Text without Markdown skips markdown-it: the result must be what markdown-it gives."""
+    from vault_builder.deck.markup import _clean_markdown, _term_pattern
+
+    term = _term_pattern(hide) if hide and hide.strip() else None
+    expected = _RENDERER._render_markdown(_clean_markdown(text), cloze, term)
+    expected = expected.replace("\x02", "{{c1::").replace("\x03", "}}")
+    assert _RENDERER._render(text, cloze, hide) == expected
+
+
+@pytest.mark.parametrize("text", ["Plain words, and “quotes” (with 5 digits: 12.5%) — fine!",
+                                  "Energy and energies", "é début", "a\u00a0b  c"])
+def test_plain_text_shortcut_is_taken(text):  # (the test above shows it renders right)
+    from vault_builder.deck.markup import _PLAIN
+
+    assert _PLAIN.fullmatch(text)
+
+
 def test_item_without_note_links_to_the_vault(tmp_path):
     items = make_items()[:1]
     items[0].note = ""

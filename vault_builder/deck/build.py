@@ -8,12 +8,13 @@ from pathlib import Path
 
 from vault_builder.models import Item, Problem
 
+from ..export import encode_indented, write_atomic
 from .apkg import _write_apkg
-from .cards import _cards_for, _dedupe, _dedupe_specs, _hash, _NoteSpec
+from .cards import _cards_for, _dedupe, _dedupe_specs, _NoteSpec
 from .keys import assign_keys
 from .markup import _Renderer
 from .notetypes import _models
-from .state import NID_STRIDE, STATE_VERSION, _load_state, _write_atomic, _write_removed
+from .state import STATE_VERSION, _load_state, _stamp_models, _stamp_notes, _write_removed
 
 
 @dataclass
@@ -64,56 +65,9 @@ def build_deck(
         specs.extend(_cards_for(it, keys[it.id], by_id, vault_name, renderer, problems))
     specs = _dedupe_specs(specs, problems)
 
-    old_notes: dict = state["notes"]
-    new_state_notes: dict = {}
-    stamp = int(now)
-    next_nid = max(
-        [int(now * 1000)] + [rec["nid"] + NID_STRIDE for rec in old_notes.values()]
-    )
-    new = updated = 0
-    for spec in specs:
-        digest = spec.content_hash()
-        rec = old_notes.get(spec.key)
-        if rec is None:
-            nid, mod = next_nid, stamp
-            next_nid += NID_STRIDE
-            new += 1
-        else:
-            nid = rec["nid"]
-            if rec.get("removed") is not None:
-                new += 1
-            if rec["hash"] == digest:
-                mod = rec["mod"]
-            else:
-                mod = max(stamp, rec["mod"] + 1)
-                if rec.get("removed") is None:
-                    updated += 1
-        spec.nid, spec.mod = nid, mod
-        new_state_notes[spec.key] = {
-            "item": spec.item_key, "guid": spec.guid, "nid": nid, "mod": mod,
-            "hash": digest, "deck": spec.deck,
-        }
-    removed_now = sorted(
-        k for k, rec in old_notes.items()
-        if k not in new_state_notes and rec.get("removed") is None
-    )
-    for k, rec in old_notes.items():
-        if k not in new_state_notes:
-            new_state_notes[k] = dict(rec, removed=rec.get("removed") or stamp)
-
+    new_state_notes, new, updated, removed_now = _stamp_notes(specs, state["notes"], now)
     models = _models()
-    new_state_models = {}
-    for model in models:
-        mid = str(model.model_id)
-        digest = _hash([model.name, model.fields, model.templates, model.css])
-        rec = state["models"].get(mid)
-        if rec is None:
-            mod = stamp
-        elif rec["hash"] == digest:
-            mod = rec["mod"]
-        else:
-            mod = max(stamp, rec["mod"] + 1)
-        new_state_models[mid] = {"name": model.name, "hash": digest, "mod": mod}
+    new_state_models = _stamp_models(models, state["models"], int(now))
 
     state_items = dict(state["items"])
     for it in items:
@@ -129,8 +83,7 @@ def build_deck(
         "notes": new_state_notes,
         "models": new_state_models,
     }
-    _write_atomic(state_path, json.dumps(new_state, indent=1, sort_keys=True,
-                                         ensure_ascii=False) + "\n")
+    write_atomic(state_path, encode_indented(new_state))
     _write_removed(out_dir / "removed.txt", new_state)
     return DeckReport(
         cards=len(specs), notes=len(specs), new=new, updated=updated, removed=removed_now,

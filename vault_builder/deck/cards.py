@@ -3,15 +3,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import urllib.parse
 from dataclasses import dataclass
+from functools import cached_property
 
 import genanki
 
 from vault_builder.models import Item, Problem
 from vault_builder.tags import TAXONOMY_AXES, anki_tag, item_tags
 
+from ..export import dumps
 from .markup import _clean_markdown, _e, _Renderer
 from .notetypes import BASIC_FIELDS, CLOZE_FIELDS, GUID_NAMESPACE
 
@@ -55,23 +56,28 @@ class _NoteSpec:
     nid: int = 0
     mod: int = 0
 
-    @property
+    @cached_property
     def guid(self) -> str:
         return genanki.guid_for(GUID_NAMESPACE, self.key)
 
-    @property
+    @cached_property
     def field_list(self) -> list[str]:
         names = BASIC_FIELDS if self.model == "basic" else CLOZE_FIELDS
         return [self.fields.get(name, "") for name in names]
 
     def content_hash(self) -> str:
-        """Hash of everything the card shows or files it under: what decides its mod time."""
-        return _hash([self.model, self.deck, self.field_list, sorted(self.tags)])
+        """Hash of everything the card shows or files it under: what decides its mod time.
+        The same as ``_hash`` of that list (state.json keeps it from earlier builds), but with
+        a reused JSON encoder: these are all strings, so no key sorting or default applies."""
+        return _digest(dumps([self.model, self.deck, self.field_list, sorted(self.tags)]))
 
 
 def _hash(value) -> str:
-    data = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:20]
+    return _digest(json.dumps(value, sort_keys=True, ensure_ascii=False, default=str))
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
 
 
 def _who(item: Item) -> str:
@@ -145,10 +151,13 @@ def _cards_for(item: Item, key: str, by_id: dict[str, Item], vault_name: str,
         problems.append(Problem("warning", "anki-no-note",
                                 f"item {item.id} has no note path; its cards link to the vault",
                                 where))
-    if re.search(r"\$", r.render(item.text)):
+    # Only a "$" or an entity ("&#36;") in the text can put a "$" in the HTML.
+    if ("$" in item.text or "&" in item.text) and "$" in r.render(item.text):
         problems.append(Problem("info", "anki-stray-dollar",
                                 f"item {item.id}: a $ that opens no math (currency, or unbalanced "
                                 "math) is shown as text on its card", where))
+    if (item.type == "claim" and not item.key) or (item.type == "example" and not item.concepts):
+        return []  # no card of its own
     tags = [anki_tag(t) for t in item_tags(item)]
     common = {"Source": _source_html(item), "Link": _link_html(item, vault_name)}
     specs: list[_NoteSpec] = []
@@ -175,8 +184,6 @@ def _cards_for(item: Item, key: str, by_id: dict[str, Item], vault_name: str,
                 Text=_kind("Definition — name the term")
                 + _quote(r.render(item.text, cloze=True, hide=term)))
     elif item.type == "claim":
-        if not item.key:
-            return []
         about = f" about {_concept_list(item.concepts)}" if item.concepts else ""
         hint = ""
         if not item.concepts:
@@ -225,8 +232,6 @@ def _cards_for(item: Item, key: str, by_id: dict[str, Item], vault_name: str,
                      f"{_who(item)} raise{about}?</div>")
         add("", "SLT::Counterexamples", "basic", Front=front, Back=_quote(r.render(item.text)))
     elif item.type == "example":
-        if not item.concepts:
-            return []
         add("", "SLT::Examples", "basic",
             Front=_kind("Example") + f'<div class="slt-q">What example does {_who(item)} give '
             f"to illustrate {_concept_list(item.concepts)}?</div>",

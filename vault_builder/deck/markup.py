@@ -5,6 +5,7 @@ import html
 import re
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 _CLOZE_OPEN, _CLOZE_CLOSE = "\x02", "\x03"
@@ -51,19 +52,26 @@ class _Renderer:
 
     def _render(self, text: str, cloze: bool, hide: str | None) -> str:
         text = _clean_markdown(text)
+        term = _term_pattern(hide) if hide and hide.strip() else None
+        if _PLAIN.fullmatch(text):
+            # One line with no Markdown or math in it: markdown-it would make it one paragraph
+            # of one text token and only escape it.
+            out = escapeHtml(_mark_term(text, term))
+        else:
+            out = self._render_markdown(text, cloze, term)
+        return out.replace(_CLOZE_OPEN, "{{c1::").replace(_CLOZE_CLOSE, "}}")
+
+    def _render_markdown(self, text: str, cloze: bool, term: re.Pattern | None) -> str:
         env = {"cloze": cloze}
         tokens = self.md.parse(text, env)
-        if hide and hide.strip():
-            pattern = _term_pattern(hide)
-            for tok in tokens:
-                for child in tok.children or ():
-                    if child.type == "text":
-                        child.content = pattern.sub(
-                            lambda m: _CLOZE_OPEN + m.group(0) + _CLOZE_CLOSE, child.content)
+        for tok in tokens:
+            for child in tok.children or ():
+                if child.type == "text":
+                    child.content = _mark_term(child.content, term)
         out = self.md.renderer.render(tokens, self.md.options, env).replace(_GUARD, "").strip()
         if out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
             out = out[3:-4]
-        return out.replace(_CLOZE_OPEN, "{{c1::").replace(_CLOZE_CLOSE, "}}")
+        return out
 
     def has_term(self, text: str, term: str) -> bool:
         """Whether ``term`` occurs in ``text`` outside math (so it can be clozed)."""
@@ -71,6 +79,17 @@ class _Renderer:
 
 
 _GUARD = "\u2060"
+
+_PLAIN = re.compile(r"""(?:[^\W\d_]|["'(“‘«])"""  # starts no block (heading, list, quote, code...)
+                    r"[^\x00-\x1f\x7f-\x9f\u2028\u2029\u2060\\`*_\[\]<>&$]*")  # no line break, no inline syntax
+"""Text that markdown-it renders as its escaped self (a single paragraph, without ``<p>``)."""
+
+
+def _mark_term(text: str, term: re.Pattern | None) -> str:
+    """Wrap the occurrences of ``term`` in cloze markers."""
+    if term is None:
+        return text
+    return term.sub(lambda m: _CLOZE_OPEN + m.group(0) + _CLOZE_CLOSE, text)
 
 
 def _guard_leading_dollar(state) -> None:

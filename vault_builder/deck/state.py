@@ -4,12 +4,15 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
+import genanki
+
 from vault_builder.models import Problem
 
+from ..export import write_atomic
+from .cards import _hash, _NoteSpec
 from .markup import _e
 
 STATE_VERSION = 1
@@ -22,16 +25,63 @@ def anki_search(keys: list[str]) -> str:
     return " OR ".join(f'"Key:{_escape_search(_e(k))}"' for k in keys)
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+def _stamp_notes(specs: list[_NoteSpec], old_notes: dict, now: float) -> tuple[dict, int, int, list[str]]:
+    """Give each note its id and mod time (kept from ``old_notes`` while its content hash is
+    unchanged) and return (state["notes"] of this build, new, updated, keys removed now).  Notes
+    of earlier builds that this one lacks stay in the state, marked removed."""
+    new_state_notes: dict = {}
+    stamp = int(now)
+    next_nid = max(
+        [int(now * 1000)] + [rec["nid"] + NID_STRIDE for rec in old_notes.values()]
+    )
+    new = updated = 0
+    for spec in specs:
+        digest = spec.content_hash()
+        rec = old_notes.get(spec.key)
+        if rec is None:
+            nid, mod = next_nid, stamp
+            next_nid += NID_STRIDE
+            new += 1
+        else:
+            nid = rec["nid"]
+            if rec.get("removed") is not None:
+                new += 1
+            if rec["hash"] == digest:
+                mod = rec["mod"]
+            else:
+                mod = max(stamp, rec["mod"] + 1)
+                if rec.get("removed") is None:
+                    updated += 1
+        spec.nid, spec.mod = nid, mod
+        new_state_notes[spec.key] = {
+            "item": spec.item_key, "guid": spec.guid, "nid": nid, "mod": mod,
+            "hash": digest, "deck": spec.deck,
+        }
+    removed_now = sorted(
+        k for k, rec in old_notes.items()
+        if k not in new_state_notes and rec.get("removed") is None
+    )
+    for k, rec in old_notes.items():
+        if k not in new_state_notes:
+            new_state_notes[k] = dict(rec, removed=rec.get("removed") or stamp)
+    return new_state_notes, new, updated, removed_now
+
+
+def _stamp_models(models: list[genanki.Model], old_models: dict, stamp: int) -> dict:
+    """state["models"] of this build: a note type's mod time moves only when it changes."""
+    new_state_models = {}
+    for model in models:
+        mid = str(model.model_id)
+        digest = _hash([model.name, model.fields, model.templates, model.css])
+        rec = old_models.get(mid)
+        if rec is None:
+            mod = stamp
+        elif rec["hash"] == digest:
+            mod = rec["mod"]
+        else:
+            mod = max(stamp, rec["mod"] + 1)
+        new_state_models[mid] = {"name": model.name, "hash": digest, "mod": mod}
+    return new_state_models
 
 
 def _escape_search(value: str) -> str:
@@ -62,7 +112,7 @@ def _write_removed(path: Path, state: dict) -> None:
         if len(text) > 100:
             text = text[:99] + "…"
         lines.append(f"{k}\t{when}\t{rec.get('deck', '')}\t{text}")
-    _write_atomic(path, "\n".join(lines) + "\n")
+    write_atomic(path, ("\n".join(lines) + "\n").encode("utf-8"))
 
 
 def _empty_state() -> dict:
