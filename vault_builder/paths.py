@@ -119,20 +119,25 @@ def note_name(title: str, max_len: int = 80) -> str:
     return text or "Untitled"
 
 
+_FORBIDDEN_CHAR = re.compile("[" + re.escape(FORBIDDEN) + "]")
+
+
 def name_problem(name: str) -> str | None:
     """Why `name` (one path component, extension included) is not a legal vault file name, or None."""
     if not name or name in (".", ".."):
         return "empty name or '.'/'..'"
-    bad = sorted({ch for ch in name if ch in FORBIDDEN})
-    if bad:
+    if _FORBIDDEN_CHAR.search(name):
+        bad = sorted({ch for ch in name if ch in FORBIDDEN})
         return "forbidden character(s) " + " ".join(repr(ch) for ch in bad)
-    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs") for ch in name):
+    # isprintable() is False for every control, format and surrogate character (and a few more):
+    # only then is the name looked at character by character
+    if not name.isprintable() and any(unicodedata.category(ch) in ("Cc", "Cf", "Cs") for ch in name):
         return "control or invisible character"
     if name != name.strip() or name.endswith("."):
         return "leading/trailing space or trailing dot"
     if name.partition(".")[0].rstrip(" ").upper() in _WINDOWS_RESERVED:
         return "Windows-reserved name"
-    if _utf8_len(name) > 255:
+    if len(name) > 63 and _utf8_len(name) > 255:  # 63 characters take at most 252 bytes
         return "longer than 255 bytes"
     return None
 
@@ -171,6 +176,10 @@ class NameRegistry:
         self._taken[name_key(name)] = folder
         return name
 
+    def reserve(self, folder: str, name: str) -> None:
+        """Mark a name already in use (made by claim, in this or another registry) as taken."""
+        self._taken.setdefault(name_key(name), folder)
+
     def path(self, folder: str, name: str) -> str:
         """Relative POSIX path of a note: "Folder/Name.md" ("Name.md" when folder is "")."""
         _check_folder(folder)
@@ -182,6 +191,7 @@ class NameRegistry:
         return f"{folder}/{name}.md" if folder else f"{name}.md"
 
 
+@lru_cache(maxsize=256)  # a handful of folders, checked for every note
 def _check_folder(folder: str) -> None:
     """Folders are chosen by the code ("Posts", "Maps/Canvas"), but still must be legal."""
     if not folder:
@@ -192,19 +202,27 @@ def _check_folder(folder: str) -> None:
             raise ValueError(f"illegal folder {folder!r}: {problem}")
 
 
-def safe_join(root: Path, rel: str) -> Path:
-    """root/rel, resolved; ValueError if rel could end up outside root.
+def check_relative(rel: str) -> str:
+    """rel, if it is a relative POSIX path that stays inside any folder it is joined to, as far as
+    its text goes (symlinks aside: see safe_join); else ValueError.
 
     Refused: empty or absolute paths (POSIX or Windows, drive letters, UNC), backslashes (a
-    separator on Windows), NUL, any ".." component (generated paths never need one), and paths
-    that leave root through a symlink.
+    separator on Windows), NUL and any ".." component (generated paths never need one).
     """
     if not rel or "\x00" in rel or "\\" in rel:
         raise ValueError(f"unsafe relative path {rel!r}")
-    if PurePosixPath(rel).is_absolute() or PureWindowsPath(rel).anchor:
+    if rel.startswith("/") or rel[1:2] == ":":  # root, UNC ("//server"), or a drive ("C:x")
         raise ValueError(f"absolute path not allowed: {rel!r}")
-    if ".." in PurePosixPath(rel).parts:
+    if ".." in rel.split("/"):
         raise ValueError(f"'..' not allowed in {rel!r}")
+    return rel
+
+
+def safe_join(root: Path, rel: str) -> Path:
+    """root/rel, resolved; ValueError if rel could end up outside root: check_relative's rules,
+    and no leaving root through a symlink.
+    """
+    check_relative(rel)
     base = Path(root).resolve()
     target = (base / rel).resolve()
     if target != base and not target.is_relative_to(base):
@@ -249,7 +267,7 @@ def is_valid_tag(s: str) -> bool:
     return any(ch != "/" and unicodedata.category(ch) != "Nd" for ch in s)
 
 
-_LINK_NAME_BAD = set("[]|#^\n\r")
+_LINK_NAME_BAD = re.compile(r"[\[\]|#^\n\r]")
 
 
 def link_heading(heading: str) -> str:
@@ -270,7 +288,7 @@ def wikilink(
     flattened so it cannot close or split the link. in_table: escape the "|" as "\\|", as links
     inside Markdown tables must.
     """
-    if _LINK_NAME_BAD & set(name):
+    if _LINK_NAME_BAD.search(name):
         raise ValueError(f"not a linkable note name: {name!r}")
     target = name
     if anchor:

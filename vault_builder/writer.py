@@ -19,11 +19,12 @@ import tempfile
 from pathlib import Path
 
 from .models import Problem
-from .paths import safe_join
+from .paths import check_relative
 
 MANIFEST = ".vault-builder.json"
 USER_MARKER = "%% Your notes: everything below this line is kept when the vault is rebuilt. %%"
 USER_FIELDS = ("status",)
+_WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
 
 
 def sha(data: bytes) -> str:
@@ -35,27 +36,34 @@ def write_vault(vault: Path, files: dict[str, str | bytes], overwrite_settings: 
 
     overwrite_settings: write the build's `.obsidian/` files even over settings the user has
     (by default a settings file that exists and is not the one the last build wrote is kept).
+    A file whose new bytes are those of the old vault's file is hard-linked into the new vault
+    rather than written again (the old vault is left as it is until the swap).
     """
     problems: list[Problem] = []
     old = read_manifest(vault)
+    before = scan(vault)
     vault.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=vault.parent, prefix=f".{vault.name}.new-"))
     try:
+        stage = Staging(staging)
         generated: dict[str, str] = {}
         for rel, content in sorted(files.items()):
+            check_relative(rel)
             fresh = content.encode("utf-8") if isinstance(content, str) else content
-            previous = vault / rel
+            generated[rel] = sha(fresh)  # what we wrote, so a later user edit can be told apart
             data = fresh
-            if previous.is_file() and not previous.is_symlink():
-                data = keep_user_parts(rel, fresh, previous, old.get(rel), overwrite_settings)
+            if before.get(rel) == "file":
+                previous = os.path.join(vault, rel)
+                with open(previous, "rb") as f:
+                    old_bytes = f.read()
+                if old_bytes == fresh and stage.link(previous, rel):
+                    continue  # unchanged (and so holding nothing of the user's that fresh lacks)
+                data = keep_user_parts(rel, fresh, old_bytes, old.get(rel), overwrite_settings)
                 if data != fresh and rel.startswith(".obsidian/"):
                     problems.append(Problem("info", "kept-user-settings",
                                             "kept your settings file (build with overwrite_settings to replace it)", rel))
-            generated[rel] = sha(fresh)  # what we wrote, so a later user edit can be told apart
-            target = safe_join(staging, rel)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        copy_user_files(vault, staging, set(files), old)
+            stage.write(rel, data)
+        copy_user_files(vault, staging, before, set(files), old)
         manifest = {"generated": dict(sorted(generated.items()))}
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         swap(staging, vault)
@@ -65,6 +73,66 @@ def write_vault(vault: Path, files: dict[str, str | bytes], overwrite_settings: 
     return problems
 
 
+class Staging:
+    """The new vault's folder while it is filled. Relative paths are checked by their text only
+    (paths.check_relative): the folder is new and ours, so nothing in it is a symlink until
+    copy_user_files carries the user's over, after every generated file is in. Each folder is
+    created and resolved once."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = os.path.realpath(root)
+        self.folders = {""}
+
+    def path(self, rel: str) -> str:
+        folder = rel.rpartition("/")[0]
+        if folder not in self.folders:
+            path = os.path.join(self.root, folder)
+            os.makedirs(path, exist_ok=True)
+            if os.path.realpath(path) != os.path.normpath(path):
+                raise ValueError(f"{rel!r} escapes {self.root}")
+            self.folders.add(folder)
+        return os.path.join(self.root, rel)
+
+    def write(self, rel: str, data: bytes) -> None:
+        fd = os.open(self.path(rel), _WRITE_FLAGS, 0o666)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
+
+    def link(self, existing: str, rel: str) -> bool:
+        """Hard-link an old vault's file in as rel; False where the file system cannot."""
+        try:
+            os.link(existing, self.path(rel))
+        except OSError:
+            return False
+        return True
+
+
+def scan(vault: Path) -> dict[str, str]:
+    """Every entry of the old vault by relative POSIX path: "file", "dir", "link" (a symlink,
+    not followed) or "other" (a FIFO, a socket...). {} when there is no vault."""
+    found: dict[str, str] = {}
+    if not vault.is_dir():
+        return found
+    todo = [(str(vault), "")]
+    while todo:
+        folder, prefix = todo.pop()
+        with os.scandir(folder) as entries:
+            for e in entries:
+                rel = prefix + e.name
+                if e.is_symlink():
+                    found[rel] = "link"
+                elif e.is_dir(follow_symlinks=False):
+                    found[rel] = "dir"
+                    todo.append((e.path, rel + "/"))
+                else:
+                    found[rel] = "file" if e.is_file(follow_symlinks=False) else "other"
+    return found
+
+
 def read_manifest(vault: Path) -> dict[str, str]:
     try:
         return json.loads((vault / MANIFEST).read_text(encoding="utf-8")).get("generated", {})
@@ -72,8 +140,8 @@ def read_manifest(vault: Path) -> dict[str, str]:
         return {}
 
 
-def keep_user_parts(rel: str, new: bytes, previous: Path, old_sha: str | None, overwrite_settings: bool = False) -> bytes:
-    old = previous.read_bytes()
+def keep_user_parts(rel: str, new: bytes, old: bytes, old_sha: str | None, overwrite_settings: bool = False) -> bytes:
+    """The bytes to write for rel: the build's new bytes with the user's parts of the old file."""
     if rel.startswith(".obsidian/"):
         # settings the user had before the first build, or changed since we wrote them, are theirs
         return new if overwrite_settings or sha(old) == old_sha else old
@@ -114,26 +182,28 @@ def carry_user_section(old: str, new: str) -> str:
     return new.split(USER_MARKER, 1)[0] + USER_MARKER + kept
 
 
-def copy_user_files(vault: Path, staging: Path, generated_now: set[str], generated_before: dict[str, str]) -> None:
-    """Everything in the old vault that no build generated belongs to the user: carry it over
-    (folders, symlinks as symlinks, files hard-linked where possible). A file an earlier build
-    generated and this one does not is dropped, unless the user edited it since."""
-    if not vault.is_dir():
-        return
-    for path in sorted(vault.rglob("*")):
-        rel = path.relative_to(vault).as_posix()
+def copy_user_files(vault: Path, staging: Path, before: dict[str, str], generated_now: set[str],
+                    generated_before: dict[str, str]) -> None:
+    """Everything in the old vault (`before`, from scan) that no build generated belongs to the
+    user: carry it over (folders, symlinks as symlinks, files hard-linked where possible). A file
+    an earlier build generated and this one does not is dropped, unless the user edited it since."""
+    for rel in sorted(before):
+        kind = before[rel]
         if rel == MANIFEST or rel in generated_now:
             continue
-        if rel in generated_before and not path.is_symlink() and path.is_file() and sha(path.read_bytes()) == generated_before[rel]:
+        path = os.path.join(vault, rel)
+        if rel in generated_before and kind == "file":
+            with open(path, "rb") as f:
+                if sha(f.read()) == generated_before[rel]:
+                    continue
+        target = os.path.join(staging, rel)
+        if kind == "dir":
+            os.makedirs(target, exist_ok=True)
             continue
-        target = staging / rel
-        if path.is_symlink():
-            target.parent.mkdir(parents=True, exist_ok=True)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        if kind == "link":
             os.symlink(os.readlink(path), target)
-        elif path.is_dir():
-            target.mkdir(parents=True, exist_ok=True)
         else:
-            target.parent.mkdir(parents=True, exist_ok=True)
             try:
                 os.link(path, target)
             except OSError:

@@ -22,7 +22,7 @@ from .. import obsidian
 from ..models import Concept, Corpus, Item, Post
 from ..paths import is_valid_block_id
 from ..writer import USER_MARKER
-from .markdown import front_matter, note_link, quote_callout, quoted_link, stem
+from .markdown import front_matter, note_link, quote_callout, stem
 
 Extras = Callable[[str], str]
 """concept (or toy topic) name -> extra Markdown for its note ("" for none): the snippets hook."""
@@ -36,14 +36,29 @@ def templates_dir() -> Path:
     raise FileNotFoundError("templates folder is missing")
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class Environment(jinja2.Environment):
+    """Templates read note values from dicts (`r.link`). Jinja tries the attribute first, which
+    costs a raised AttributeError per lookup (a quarter of the time spent in templates): for a
+    plain dict, whose only attributes are its methods, answer the same without raising."""
+
+    def getattr(self, obj, attribute):
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES and attribute in obj:
+            return obj[attribute]
+        return super().getattr(obj, attribute)
+
+
 def environment() -> jinja2.Environment:
-    env = jinja2.Environment(
+    env = Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
         autoescape=False,
+        auto_reload=False,  # templates do not change during a build: no stat() per note rendered
     )
     env.filters["front_matter"] = front_matter
     env.filters["link"] = note_link
@@ -59,7 +74,8 @@ def count_of(n: int, noun: str) -> str:
 
 @dataclass
 class Ctx:
-    """Everything the note renderers share."""
+    """Everything the note renderers share, with the graph indexed once so that every lookup a
+    note makes costs time in proportion to what it looks up, not to the size of the graph."""
 
     env: jinja2.Environment
     corpus: Corpus
@@ -72,6 +88,10 @@ class Ctx:
     by_id: dict = field(default_factory=dict)
     posts: dict = field(default_factory=dict)
     """post node -> Post."""
+    nodes: dict = field(default_factory=dict)
+    """graph node -> its attributes."""
+    post_index: dict = field(default_factory=dict)
+    """post node -> its position in the corpus."""
     item_rank: dict = field(default_factory=dict)
     """item node -> (post index, extraction order): the order items are listed in."""
     by_post: dict = field(default_factory=dict)
@@ -80,21 +100,38 @@ class Ctx:
     def __post_init__(self) -> None:
         self.by_id = {i.id: i for i in self.items}
         self.posts = dict(zip(self.g.graph["posts"], self.corpus.posts))
-        index = {p: n for n, p in enumerate(self.g.graph["posts"])}
-        self.item_rank = {f"item:{i.id}": (index.get(self.g.nodes[f"item:{i.id}"]["post"], len(index)), n)
+        self.post_index = {p: n for n, p in enumerate(self.g.graph["posts"])}
+        self.nodes = nodes = dict(self.g.nodes(data=True))  # a plain dict: NodeView lookups cost more
+        self.item_rank = {f"item:{i.id}": (self.post_index.get(nodes[f"item:{i.id}"]["post"], len(self.post_index)), n)
                           for n, i in enumerate(self.items)}
         self.by_post = {p: [] for p in self.g.graph["posts"]}
         for i in self.items:
-            self.by_post.setdefault(self.g.nodes[f"item:{i.id}"]["post"], []).append(i)
+            self.by_post.setdefault(nodes[f"item:{i.id}"]["post"], []).append(i)
+        self._out, self._into, self.replies_in = edge_index(self.g)
+        self._blocks: dict[str, frozenset] = {}
+        self._links: dict[str, str] = {}
+        self._sources: dict[str, str] = {}
+        self._authors: dict[str, str | None] = {}
+        self._templates: dict[str, jinja2.Template] = {}
+
+    def template(self, name: str) -> jinja2.Template:
+        if name not in self._templates:
+            self._templates[name] = self.env.get_template(name)
+        return self._templates[name]
 
     def node(self, key: str) -> dict:
-        return self.g.nodes[key]
+        return self.nodes[key]
 
     def link(self, key: str, anchor: str | None = None, alias: str | None = None) -> str:
-        return note_link(self.g.nodes[key]["note"], anchor, alias)
+        if anchor is None and alias is None:  # the common case, asked for again and again
+            link = self._links.get(key)
+            if link is None:
+                link = self._links[key] = note_link(self.nodes[key]["note"])
+            return link
+        return note_link(self.nodes[key]["note"], anchor, alias)
 
     def prop_link(self, key: str) -> str:
-        return quoted_link(self.g.nodes[key]["note"])
+        return self.link(key)  # the same text: front_matter quotes it
 
     def page(self, name: str) -> str:
         """Vault path of a page that is not a graph node (Home, maps)."""
@@ -108,16 +145,29 @@ class Ctx:
         pnode = self.node(f"item:{item.id}")["post"]
         return self.posts.get(pnode), pnode
 
+    def has_block(self, pnode: str, post: Post, block: str) -> bool:
+        """Whether the post or its thread has a block with this id (post.block() scans the post)."""
+        ids = self._blocks.get(pnode)
+        if ids is None:
+            blocks = post.blocks + (post.thread.blocks if post.thread else [])
+            ids = self._blocks[pnode] = frozenset(b.id for b in blocks)
+        return block in ids
+
     def source(self, item: Item) -> str:
         """Link to the exact block an item was taken from: [[Post#^p12|Post, ¶12]] (or the
         thread's block for comment items); without the anchor if the block is not in the note."""
+        if item.id not in self._sources:
+            self._sources[item.id] = self._source(item)
+        return self._sources[item.id]
+
+    def _source(self, item: Item) -> str:
         post, pnode = self.item_post(item)
         if post is None:
             return f"{item.post or 'unknown post'} (`{item.source_file}`)"
         tnode = "thread:" + pnode[5:]
         in_thread = item.in_comments and tnode in self.g
-        found = post.block(item.block)
-        anchor = "^" + item.block if found is not None and is_valid_block_id(item.block) else None
+        found = self.has_block(pnode, post, item.block)
+        anchor = "^" + item.block if found and is_valid_block_id(item.block) else None
         if in_thread:
             where = f"comment {item.comment[1:]}" if item.comment else "comments"
             return self.link(tnode, anchor, f"{post.title}, {where}")
@@ -136,16 +186,38 @@ class Ctx:
     def quote(self, item: Item) -> str:
         return quote_callout(item.text, self.source(item))
 
-    def out(self, node: str, kind: str) -> list[str]:
-        return sorted({v for _, v, t in self.g.out_edges(node, data="type") if t == kind})
+    def out(self, node: str, kind: str) -> tuple[str, ...]:
+        """Targets of the node's `kind` edges, sorted, each once."""
+        return self._out.get((node, kind), ())
 
-    def into(self, node: str, kind: str) -> list[str]:
-        return sorted({u for u, _, t in self.g.in_edges(node, data="type") if t == kind})
+    def into(self, node: str, kind: str) -> tuple[str, ...]:
+        """Sources of the `kind` edges into the node, sorted, each once."""
+        return self._into.get((node, kind), ())
 
     def author_link(self, name: str | None) -> str | None:
-        from ..link import person_key
+        if not name:
+            return None
+        if name not in self._authors:
+            from ..link import person_key
 
-        return self.link(person_key(name)) if name and person_key(name) in self.g else None
+            key = person_key(name)
+            self._authors[name] = self.link(key) if key in self.g else None
+        return self._authors[name]
+
+
+def edge_index(g: nx.MultiDiGraph) -> tuple[dict, dict, dict]:
+    """One pass over the edges: {(node, type): sorted other ends} both ways, and per node the
+    (replier, stance) of every replies_to edge into it."""
+    out: dict[tuple, set] = {}
+    into: dict[tuple, set] = {}
+    replies_in: dict[str, list] = {}
+    for u, v, d in g.edges(data=True):
+        t = d.get("type")
+        out.setdefault((u, t), set()).add(v)
+        into.setdefault((v, t), set()).add(u)
+        if t == "replies_to":
+            replies_in.setdefault(v, []).append((u, d.get("stance")))
+    return ({k: tuple(sorted(s)) for k, s in out.items()}, {k: tuple(sorted(s)) for k, s in into.items()}, replies_in)
 
 
 def render_vault(corpus: Corpus, items: list[Item], concepts: list[Concept], graph: nx.MultiDiGraph,

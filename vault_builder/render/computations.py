@@ -106,9 +106,7 @@ def registry(ctx: Ctx) -> NameRegistry:
     taken = [d["note"] for _, d in ctx.g.nodes(data=True) if d.get("note")]
     taken += list(ctx.g.graph["notes"].values()) + list(ctx.g.graph["debate_maps"].values())
     for note in sorted(set(taken)):
-        folder = note.rsplit("/", 1)[0] if "/" in note else ""
-        if stem(note) not in names:
-            names.claim(folder, stem(note))
+        names.reserve(note.rpartition("/")[0], stem(note))
     return names
 
 
@@ -127,7 +125,7 @@ def topic_notes(ctx: Ctx, prepared: Prepared) -> dict[str, str]:
             pass
         fm = {"type": "topic", "title": topic, "aliases": [topic] if topic != stem(note) else [],
               "tags": ["type/topic", f"topic/{slug(topic)}"] if slug(topic) else ["type/topic"]}
-        files[note] = ctx.env.get_template("topic.md.j2").render(
+        files[note] = ctx.template("topic.md.j2").render(
             fm=fm, name=topic, body=prepared.extras.get(topic, "").strip(),
             related=[ctx.link(f"concept:{c}") for c in dict.fromkeys(related)],
             home=ctx.page_link("home"))

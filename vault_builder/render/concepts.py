@@ -38,19 +38,16 @@ def item_row(ctx: Ctx, inode: str) -> dict:
 
 
 def render_concept(ctx: Ctx, node: str, prev: str | None, nxt: str | None) -> str:
-    from ..graph import dependants, prerequisites
-
     data = ctx.node(node)
     name = data["label"]
-    incoming = [(u, t) for u, _, t in ctx.g.in_edges(node, data="type")]
-    definitions = sorted({u for u, t in incoming if t == "defines"}, key=item_order(ctx))
-    about = sorted({u for u, t in incoming if t in ("about", "mentions") and ctx.node(u)["type"] != "post"},
-                   key=item_order(ctx))
+    rank = ctx.item_rank.__getitem__
+    definitions = sorted(ctx.into(node, "defines"), key=rank)
+    about = sorted({u for u in ctx.into(node, "about") + ctx.into(node, "mentions") if ctx.node(u)["type"] != "post"},
+                   key=rank)
     claims = [u for u in about if ctx.node(u)["type"] == "claim"]
-    claims.sort(key=lambda u: (not ctx.node(u).get("key"), item_order(ctx)(u)))
-    posts = sorted({u for u, t in incoming if t == "mentions" and ctx.node(u)["type"] == "post"},
-                   key=lambda p: ctx.g.graph["posts"].index(p))
-    prereq, needed_for = prerequisites(ctx.g, node), dependants(ctx.g, node)
+    claims.sort(key=lambda u: (not ctx.node(u).get("key"), rank(u)))
+    posts = sorted((u for u in ctx.into(node, "mentions") if ctx.node(u)["type"] == "post"), key=ctx.post_index.__getitem__)
+    prereq, needed_for = ctx.into(node, "prerequisite"), ctx.out(node, "prerequisite")
     same = ctx.out(node, "same_as") + ctx.into(node, "same_as")
     fm = {
         "id": "concept-" + (slug(name) or "untitled"), "type": "concept", "title": name,
@@ -65,7 +62,7 @@ def render_concept(ctx: Ctx, node: str, prev: str | None, nxt: str | None) -> st
         item = ctx.by_id[d[5:]]
         head = f"{ctx.link(d, None, 'Definition')} · {ctx.source(item)}" + (f" · {item.author}" if item.author else "")
         defs.append(quote_callout(item.text, head))
-    return ctx.env.get_template("concept.md.j2").render(
+    return ctx.template("concept.md.j2").render(
         fm=fm, name=name, also=[a for a in fm["aliases"] if a != name],
         discovered=bool(data.get("discovered")), importance=data["importance"], rank=data["rank"],
         position=data["reading_order"], total=len(ctx.g.graph["reading_order"]),
@@ -83,7 +80,3 @@ def render_concept(ctx: Ctx, node: str, prev: str | None, nxt: str | None) -> st
         extra=ctx.extras(name).strip(),
     )
 
-
-def item_order(ctx: Ctx):
-    """Sort key for item nodes: post order, then extraction order."""
-    return ctx.item_rank.__getitem__

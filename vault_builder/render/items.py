@@ -17,7 +17,7 @@ def render(ctx: Ctx) -> dict[str, str]:
     return {item.note: render_item(ctx, item) for item in ctx.items}
 
 
-def front(ctx: Ctx, item: Item) -> dict:
+def front(ctx: Ctx, item: Item, concepts: list[str]) -> dict:
     node = ctx.node(f"item:{item.id}")
     post, pnode = ctx.item_post(item)
     label = node["label"]
@@ -28,7 +28,7 @@ def front(ctx: Ctx, item: Item) -> dict:
         "author": item.author,
         "post": ctx.prop_link(pnode) if post else item.post,
         "source_url": post.url if post else None, "date": post.date if post else None,
-        "concepts": [ctx.prop_link(c) for c in concept_nodes(ctx, item)],
+        "concepts": [ctx.prop_link(c) for c in concepts],
     }
     if item.type == "claim":
         for axis in TAXONOMY_AXES:
@@ -69,11 +69,12 @@ def provenance(ctx: Ctx, item: Item) -> dict:
 def render_item(ctx: Ctx, item: Item) -> str:
     node = f"item:{item.id}"
     where = ctx.where(item)
-    replies_in = [(u, d.get("stance")) for u, _, d in ctx.g.in_edges(node, data=True) if d.get("type") == "replies_to"]
+    replies_in = ctx.replies_in.get(node, [])
+    concepts = concept_nodes(ctx, item)
     values = {
-        "fm": front(ctx, item), "title": ctx.node(node)["label"], "quote": ctx.quote(item),
+        "fm": front(ctx, item, concepts), "title": ctx.node(node)["label"], "quote": ctx.quote(item),
         "author": ctx.author_link(item.author), "where": where, "key": item.key,
-        "concepts": [ctx.link(c) for c in concept_nodes(ctx, item)],
+        "concepts": [ctx.link(c) for c in concepts],
         "taxonomy": [{"axis": AXIS_NAMES[a], "label": (item.taxonomy or {}).get(a), "cue": item.taxonomy_cues.get(a)}
                      for a in TAXONOMY_AXES if (item.taxonomy or {}).get(a)],
         "counterexamples": [summary(ctx, u) for u in in_order(ctx, ctx.into(node, "counterexample_to"))],
@@ -92,4 +93,4 @@ def render_item(ctx: Ctx, item: Item) -> str:
     if item.against and f"item:{item.against}" in ctx.g:
         target = ctx.by_id[item.against]
         values["against"] = {"link": ctx.link(f"item:{item.against}"), "quote": ctx.quote(target)}
-    return ctx.env.get_template(TEMPLATES[item.type]).render(**values)
+    return ctx.template(TEMPLATES[item.type]).render(**values)

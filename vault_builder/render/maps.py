@@ -45,14 +45,40 @@ def edge(u: str, v: str, label: str, sides: tuple[str, str] = ("right", "left"))
 
 
 def dump(nodes: list[dict], edges: list[dict]) -> str:
-    return json.dumps({"nodes": nodes, "edges": edges}, ensure_ascii=False, indent="\t") + "\n"
+    """json.dumps({"nodes": nodes, "edges": edges}, ensure_ascii=False, indent="\\t") + "\\n", the
+    same text, written directly: the json module's indenting encoder is pure Python and slow."""
+    return "{\n\t\"nodes\": " + _dump_list(nodes) + ",\n\t\"edges\": " + _dump_list(edges) + "\n}\n"
+
+
+def _dump_list(objects: list[dict]) -> str:
+    if not objects:
+        return "[]"
+    return "[\n" + ",\n".join(_dump_object(o) for o in objects) + "\n\t]"
+
+
+def _dump_object(obj: dict) -> str:
+    if not obj:
+        return "\t\t{}"
+    fields = (f"\t\t\t{_scalar(k)}: {_scalar(v)}" for k, v in obj.items())
+    return "\t\t{\n" + ",\n".join(fields) + "\n\t\t}"
+
+
+def _scalar(value) -> str:
+    if type(value) is str:
+        return _quote(value)
+    if type(value) is int:
+        return int.__repr__(value)
+    return json.dumps(value, ensure_ascii=False, indent="\t").replace("\n", "\n\t\t\t")
+
+
+_quote = json.encoder.encode_basestring  # the encoder json.dumps uses with ensure_ascii=False
 
 
 def concept_map(ctx: Ctx) -> str:
     g = ctx.g
     order = g.graph["reading_order"]
-    linked = {u for u, v, t in g.edges(data="type") if t in ("prerequisite", "same_as")} | \
-             {v for u, v, t in g.edges(data="type") if t in ("prerequisite", "same_as")}
+    arcs = sorted((u, v, t) for u, v, t in g.edges(data="type") if t in ("prerequisite", "same_as"))
+    linked = {u for u, _, _ in arcs} | {v for _, v, _ in arcs}
     columns: dict[int, list[str]] = {}
     for c in order:
         if c in linked:
@@ -67,9 +93,8 @@ def concept_map(ctx: Ctx) -> str:
         for row, c in enumerate(members):
             nodes.append(file_node(ctx, c, depth * DX, row * DY, "4" if not depth else None))
             bottom = max(bottom, row * DY + H)
-    for u, v, t in sorted(g.edges(data="type")):
-        if t in ("prerequisite", "same_as") and u in linked and v in linked:
-            edges.append(edge(u, v, EDGE_LABELS[t]))
+    for u, v, t in arcs:
+        edges.append(edge(u, v, EDGE_LABELS[t]))
     rest = sorted((c for c in order if c not in linked), key=lambda c: g.nodes[c]["rank"])
     if rest:
         per_row = max(4, len(columns) + 1)

@@ -4,11 +4,8 @@ from __future__ import annotations
 import json
 import re
 from functools import lru_cache
-from pathlib import PurePosixPath
 
 import yaml
-
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 from ..models import Block
 from ..paths import wikilink
@@ -20,21 +17,34 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 def yaml_scalar(value) -> str:
     """One YAML scalar: plain where YAML reads it back unchanged, else double-quoted (JSON escapes
     are valid YAML), so `[[links]]`, colons, quotes and `#` can never change the meaning."""
+    if type(value) is str:  # the usual case, first
+        return _string_scalar(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         return json.dumps(value)
-    text = str(value)
-    if _DATE.fullmatch(text):
-        return text  # a YAML date, which Obsidian shows as a date property
-    return _string_scalar(text)
+    return _string_scalar(str(value))
+
+
+_RESOLVER = yaml.resolver.Resolver()
+_STR_TAG = "tag:yaml.org,2002:str"
 
 
 @lru_cache(maxsize=65536)
 def _string_scalar(text: str) -> str:
-    if _PLAIN.fullmatch(text) and not text.endswith((" ", ".")) and yaml.load(text, Loader=_Loader) == text:
+    if _DATE.fullmatch(text):
+        return text  # a YAML date, which Obsidian shows as a date property
+    if _PLAIN.fullmatch(text) and not text.endswith((" ", ".")) and _reads_back(text):
         return text
     return json.dumps(text, ensure_ascii=False)
+
+
+def _reads_back(text: str) -> bool:
+    """Whether YAML reads this plain scalar back as the same string. _PLAIN admits no indicator,
+    comment or line break, so the scalar is the text itself and only YAML's implicit typing
+    (numbers, booleans, null, timestamps) can change it: ask the resolver yaml.load would use
+    instead of parsing a whole document."""
+    return _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR_TAG
 
 
 def front_matter(data: dict) -> str:
@@ -49,15 +59,19 @@ def front_matter(data: dict) -> str:
                 lines.append(f"{key}: []")
                 continue
             lines.append(f"{key}:")
-            lines += [f"  - {yaml_scalar(v)}" for v in value]
+            lines += ["  - " + (_string_scalar(v) if type(v) is str else yaml_scalar(v)) for v in value]
         else:
-            lines.append(f"{key}: {yaml_scalar(value)}")
+            lines.append(f"{key}: {_string_scalar(value) if type(value) is str else yaml_scalar(value)}")
     lines.append("---")
     return "\n".join(lines) + "\n"
 
 
 def stem(note_path: str) -> str:
-    return PurePosixPath(note_path).stem
+    """PurePosixPath(note_path).stem, for the plain "Folder/Name.md" paths of a vault, without
+    building a path object (called for every note)."""
+    name = note_path.rstrip("/").rpartition("/")[2]
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name
 
 
 def note_link(note_path: str, anchor: str | None = None, alias: str | None = None) -> str:
@@ -67,20 +81,20 @@ def note_link(note_path: str, anchor: str | None = None, alias: str | None = Non
     return wikilink(name, anchor, alias)
 
 
-def quoted_link(note_path: str) -> str:
-    """A link as a property value: "[[Name]]"."""
-    return note_link(note_path)
-
-
 # -- source text ----------------------------------------------------------------------------------
 
 _TAG_LIKE = re.compile(r"(^|\s)#(?=[^\s#\d])")
 _MATH_SPAN = re.compile(r"\$\$.+?\$\$|(?<![\\$])\$[^$\n]+?\$", re.S)
 
 
+_SYNTAX_CHARS = re.compile(r"[\[\]%#^$]")
+
+
 def escape_text(text: str) -> str:
     """Source text must not turn into Obsidian syntax: links, embeds, tags, comments, block ids,
     link references, headings. Math spans are left as they are."""
+    if not _SYNTAX_CHARS.search(text):
+        return text  # nothing below can apply: every rule needs one of these characters
     parts = []
     last = 0
     for m in _MATH_SPAN.finditer(text):

@@ -13,9 +13,8 @@ PLURAL = {"claim": "claims", "definition": "definitions", "example": "examples",
 
 def render(ctx: Ctx) -> dict[str, str]:
     files = {}
-    for node, data in sorted(ctx.g.nodes(data=True)):
-        if data["type"] == "person":
-            files[data["note"]] = render_person(ctx, node)
+    for node in sorted(n for n, t in ctx.g.nodes(data="type") if t == "person"):
+        files[ctx.node(node)["note"]] = render_person(ctx, node)
     files[ctx.page("home")] = render_home(ctx)
     files[ctx.page("reading_order")] = render_reading_order(ctx)
     files[ctx.page("concepts")] = render_concept_index(ctx)
@@ -41,23 +40,26 @@ def render_person(ctx: Ctx, node: str) -> str:
         wrote[t["type"]].append(target)
         if edata.get("unverified"):
             unverified.add(target)
-    order = {f"item:{i.id}": n for n, i in enumerate(ctx.items)}
+    def order(n: str) -> int:  # extraction order for items, 0 for posts, threads and comments
+        rank = ctx.item_rank.get(n)
+        return rank[1] if rank else 0
+
     links = {}
     for kind, nodes in wrote.items():
-        nodes = sorted(set(nodes), key=lambda n: (order.get(n, 0), n))
+        nodes = sorted(set(nodes), key=lambda n: (order(n), n))
         if kind == "comment":
             links[kind] = [ctx.link(n, ctx.node(n)["anchor"], ctx.node(n)["label"]) for n in nodes]
         else:
             links[kind] = [ctx.link(n) + (" (unverified)" if n in unverified else "") for n in nodes]
-    key_claims = [ctx.link(n) for n in sorted(wrote["claim"], key=lambda n: order.get(n, 0)) if ctx.node(n).get("key")]
-    disputed = [ctx.link(n) for n in sorted(wrote["claim"], key=lambda n: order.get(n, 0)) if ctx.node(n).get("disputed")]
+    key_claims = [ctx.link(n) for n in sorted(wrote["claim"], key=order) if ctx.node(n).get("key")]
+    disputed = [ctx.link(n) for n in sorted(wrote["claim"], key=order) if ctx.node(n).get("disputed")]
     concepts = Counter(c for n in wrote["claim"] + wrote["definition"] + wrote["example"] + wrote["counterexample"]
                        for c in ctx.out(n, "about") + ctx.out(n, "defines"))
     top = sorted(concepts, key=lambda c: (-concepts[c], ctx.node(c)["label"].casefold()))[:12]
     name = data["label"]
     fm = {"type": "person", "title": name, "aliases": [s for s in data.get("spellings", []) if s != stem(data["note"])],
           "tags": ["type/person"]}
-    return ctx.env.get_template("person.md.j2").render(
+    return ctx.template("person.md.j2").render(
         fm=fm, name=name, links=links, key_claims=key_claims, disputed=disputed,
         concepts=[f"{ctx.link(c)} ({concepts[c]})" for c in top],
         counts={k: len(set(v)) for k, v in wrote.items()}, people=ctx.page_link("people"),
@@ -89,7 +91,7 @@ def render_home(ctx: Ctx) -> str:
     maps.append(wikilink(ctx.page("concept_map").split("/")[-1]))
     maps += [wikilink(p.split("/")[-1]) for p in ctx.g.graph["debate_maps"].values()]
     top = sorted(order, key=lambda c: ctx.node(c)["rank"])[:10]
-    return ctx.env.get_template("home.md.j2").render(
+    return ctx.template("home.md.j2").render(
         fm={"type": "home", "title": "Home", "aliases": [], "tags": ["type/home"]},
         c=counts(ctx), posts=post_rows(ctx), start=[ctx.link(n) for n in order[:15]], more=max(0, len(order) - 15),
         top=[ctx.link(n) for n in top], maps=maps, reading_order=ctx.page_link("reading_order"),
@@ -98,15 +100,13 @@ def render_home(ctx: Ctx) -> str:
 
 
 def render_reading_order(ctx: Ctx) -> str:
-    from ..graph import prerequisites
-
     rows = []
     for node in ctx.g.graph["reading_order"]:
         data = ctx.node(node)
         rows.append({"link": ctx.link(node), "depth": data["depth"], "defined": bool(ctx.into(node, "defines")),
-                     "after": [ctx.link(p) for p in prerequisites(ctx.g, node)]})
+                     "after": [ctx.link(p) for p in ctx.into(node, "prerequisite")]})
     broken = [(ctx.link(a), ctx.link(b)) for a, b in ctx.g.graph["cycles_broken"]]
-    return ctx.env.get_template("reading_order.md.j2").render(
+    return ctx.template("reading_order.md.j2").render(
         fm=page_fm(ctx, "reading_order", "Reading order"), posts=post_rows(ctx), rows=rows, broken=broken,
         home=ctx.page_link("home"))
 
@@ -114,13 +114,12 @@ def render_reading_order(ctx: Ctx) -> str:
 def render_concept_index(ctx: Ctx) -> str:
     rows = []
     for node in sorted(ctx.g.graph["reading_order"], key=lambda c: ctx.node(c)["rank"]):
-        incoming = [(u, t) for u, _, t in ctx.g.in_edges(node, data="type")]
         rows.append({"link": ctx.link(node), "importance": ctx.node(node)["importance"],
-                     "definitions": len({u for u, t in incoming if t == "defines"}),
-                     "claims": len({u for u, t in incoming if t == "about" and ctx.node(u)["type"] == "claim"}),
-                     "posts": len({u for u, t in incoming if t == "mentions" and ctx.node(u)["type"] == "post"}),
+                     "definitions": len(ctx.into(node, "defines")),
+                     "claims": sum(1 for u in ctx.into(node, "about") if ctx.node(u)["type"] == "claim"),
+                     "posts": sum(1 for u in ctx.into(node, "mentions") if ctx.node(u)["type"] == "post"),
                      "discovered": bool(ctx.node(node).get("discovered"))})
-    return ctx.env.get_template("concept_index.md.j2").render(
+    return ctx.template("concept_index.md.j2").render(
         fm=page_fm(ctx, "concepts", "Concept index"), rows=rows, home=ctx.page_link("home"),
         concept_map=wikilink(ctx.page("concept_map").split("/")[-1]))
 
@@ -138,7 +137,7 @@ def render_claims(ctx: Ctx) -> str:
             "comments": [claim_row(ctx, i) for i in claims if not i.key and i.in_comments],
         })
     tax = Counter((ax, v) for i in ctx.items if i.type == "claim" for ax, v in (i.taxonomy or {}).items() if v)
-    return ctx.env.get_template("claims.md.j2").render(
+    return ctx.template("claims.md.j2").render(
         fm=page_fm(ctx, "claims", "Claims by post"), sections=sections, home=ctx.page_link("home"),
         taxonomy=[{"tag": f"taxonomy/{v}", "count": n} for (ax, v), n in sorted(tax.items())])
 
@@ -159,17 +158,16 @@ def render_debates(ctx: Ctx) -> str:
                 by.append({"link": ctx.link(u), "type": other.type, "author": other.author})
             rows.append({"claim": ctx.link(inode), "author": item.author, "post": ctx.link(pnode), "by": by})
     debate_maps = [wikilink(p.split("/")[-1]) for p in ctx.g.graph["debate_maps"].values()]
-    return ctx.env.get_template("debates.md.j2").render(
+    return ctx.template("debates.md.j2").render(
         fm=page_fm(ctx, "debates", "Debates"), rows=rows, maps=debate_maps, home=ctx.page_link("home"))
 
 
 def render_people(ctx: Ctx) -> str:
     rows = []
-    for node, data in sorted(ctx.g.nodes(data=True), key=lambda nd: nd[1]["label"].casefold()):
-        if data["type"] != "person":
-            continue
+    people = [(n, d) for n, d in ctx.g.nodes(data=True) if d["type"] == "person"]
+    for node, data in sorted(people, key=lambda nd: nd[1]["label"].casefold()):
         kinds = Counter(ctx.node(v)["type"] for _, v, t in ctx.g.out_edges(node, data="type")
                         if t in ("authored", "participated_in"))
         rows.append({"link": ctx.link(node), "counts": ", ".join(f"{n} {k}{'s' if n > 1 else ''}" for k, n in sorted(kinds.items()))})
-    return ctx.env.get_template("people_index.md.j2").render(
+    return ctx.template("people_index.md.j2").render(
         fm=page_fm(ctx, "people", "People index"), rows=rows, home=ctx.page_link("home"))

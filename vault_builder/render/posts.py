@@ -49,7 +49,7 @@ def render_post(ctx: Ctx, pnode: str, post) -> str:
     thread = "thread:" + pnode[5:]
     debate = ctx.g.graph["debate_maps"].get(pnode)
     by_kind = {k: [i for i in items if i.type == k and not i.in_comments] for k in KINDS}
-    return ctx.env.get_template("post.md.j2").render(
+    return ctx.template("post.md.j2").render(
         fm=fm,
         post={"title": post.title, "author_link": ctx.author_link(post.author),
               "author_unverified": ctx.author_link(unverified.get("author")),
@@ -70,7 +70,10 @@ def render_thread(ctx: Ctx, pnode: str, post) -> str:
     thread = post.thread
     tnode = "thread:" + pnode[5:]
     post_name = stem(ctx.node(pnode)["note"])
-    items = [i for i in post_items(ctx, pnode) if i.in_comments]
+    by_comment: dict[str, list] = {}
+    for i in post_items(ctx, pnode):
+        if i.in_comments and i.type in ("claim", "counterexample"):
+            by_comment.setdefault(i.comment, []).append(i)
     comments = []
     for c in thread.comments:
         links = {}
@@ -79,7 +82,7 @@ def render_thread(ctx: Ctx, pnode: str, post) -> str:
                 in_thread = b.quotes.startswith("c")
                 alias = f"quoted from comment {b.quotes.split('-')[0][1:]}" if in_thread else "quoted from the post"
                 links[b.id] = wikilink("" if in_thread else post_name, "^" + b.quotes, alias)
-        mine = [i for i in items if i.comment == c.id and i.type in ("claim", "counterexample")]
+        mine = by_comment.get(c.id, [])
         comments.append({
             "number": c.id[1:],
             "author_link": ctx.author_link(c.author),
@@ -92,7 +95,7 @@ def render_thread(ctx: Ctx, pnode: str, post) -> str:
           "tags": ["type/thread", f"post/{slug(post.title)}"] if slug(post.title) else ["type/thread"],
           "post": ctx.prop_link(pnode), "sources": list(thread.files), "participants": participants}
     debate = ctx.g.graph["debate_maps"].get(pnode)
-    return ctx.env.get_template("thread.md.j2").render(
+    return ctx.template("thread.md.j2").render(
         fm=fm, post_link=ctx.link(pnode), comments=comments,
         participants=[ctx.author_link(p) for p in participants],
         authors_known=any(c.author for c in thread.comments),
