@@ -40,6 +40,9 @@ _FUNCTION_WORDS = (
     "don['’]t|doesn['’]t|isn['’]t|aren['’]t|won['’]t|can['’]t|it['’]s|that['’]s|there['’]s|depend|depends|"
     "correspond|corresponds|assume|assumes|lead|leads|end up|ends up|as a measure|according|rely|relies|refer|refers")
 TRAILING_WEAK = re.compile(rf"\s+(?:{_FUNCTION_WORDS})$", re.I)
+_WEAK_TAIL = 2 + max(len(re.sub(r"\[[^\]]*\]", "x", w)) for w in _FUNCTION_WORDS.split("|"))
+"""How many characters at the end of a text hold a TRAILING_WEAK match, all but its leading
+whitespace: one whitespace character, the longest function word and a final newline."""
 DANGLING_ADJECTIVE = re.compile(r"\s+\w+(?:ive|ic|ical|ous|ary|ful)$", re.I)
 BREAK_BEFORE = re.compile(r"\s(?=(?:that|which|who|whereas|because|since|while|although|though|unless|so that|"
                           r"in order|rather than|than|but|and|or|as|if|when|where|by|for|with|without|to|of|in|on)\b)", re.I)
@@ -48,6 +51,7 @@ ASIDE = re.compile(r",\s+(?:not|rather than|unlike|like|e\.g\.|i\.e\.|however|in
 SUBORDINATE = re.compile(r"^(?:if|when|whenever|since|although|though|while|because|as long as|as|given that|given|"
                          r"unless|whereas|even if|even though|once|after|before)\b[^,;]{3,}[,;]\s+(?:then\s+)?", re.I)
 _MATH = re.compile(r"\$\$.+?\$\$|\$[^$\n]+?\$", re.S)
+_THREE_WORD_CHARS = re.compile(r"\w\W*\w\W*\w")
 
 
 def short_title(item: Item, concept_names: dict[str, str] | None = None, limit: int = 72) -> str:
@@ -64,7 +68,7 @@ def short_title(item: Item, concept_names: dict[str, str] | None = None, limit: 
     text = _MATH.sub(lambda m: tex_words(m.group()), item.text)
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # [label](url) -> label
     text = re.sub(r"[*_`>\[\]]", "", text)
-    text = re.sub(r"\s+", " ", text).strip()
+    text = " ".join(text.split())  # = re.sub(r"\s+", " ", text).strip(): str.split() splits at \s
     text = re.sub(r"^\(?[0-9ivx]+[.)]\s+", "", text)  # "(ii) ", "2. "
     text = LEAD_INS.sub("", text).strip()
     text = re.sub(r"\s+([,;:.?!])", r"\1", text)
@@ -83,7 +87,7 @@ def short_title(item: Item, concept_names: dict[str, str] | None = None, limit: 
         text = clause_cut(text, limit)
     text = tidy_end(text)
     text = text[:1].upper() + text[1:]
-    return text if len(re.findall(r"\w", text)) >= 3 else f"{item.type.title()} in {item.post}"
+    return text if _THREE_WORD_CHARS.search(text) else f"{item.type.title()} in {item.post}"
 
 
 _GREEK = {"alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "varepsilon": "ε", "eta": "η",
@@ -111,11 +115,23 @@ def tidy_end(text: str) -> str:
     text = text.strip(" .,;:—–-\"'“”‘’")
     while True:
         before = text
-        text = TRAILING_WEAK.sub("", text).rstrip(" ,;:—–-\"'“”‘’(")
+        text = drop_trailing_weak(text).rstrip(" ,;:—–-\"'“”‘’(")
         if text.count("(") > text.count(")"):
             text = text[: text.rindex("(")].rstrip(" ,;:—–-")
         if text == before:
             return text
+
+
+def drop_trailing_weak(text: str) -> str:
+    """TRAILING_WEAK.sub("", text) without trying its 200 words after every space: a match ends
+    the text, so it shows in the text's tail (whole, unless its whitespace starts earlier)."""
+    start = max(0, len(text) - _WEAK_TAIL)
+    m = TRAILING_WEAK.search(text, start)
+    if m is None:
+        return text
+    if m.start() == start > 0:
+        m = TRAILING_WEAK.search(text)  # the whitespace before the word may begin further left
+    return text[:m.start()] + text[m.end():]
 
 
 def resolve_term(term: str, concept_names: dict[str, str]) -> str:

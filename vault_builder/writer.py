@@ -42,6 +42,7 @@ def write_vault(vault: Path, files: dict[str, str | bytes], overwrite_settings: 
     problems: list[Problem] = []
     old = read_manifest(vault)
     before = scan(vault)
+    old_root = os.fspath(vault) + "/"
     vault.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=vault.parent, prefix=f".{vault.name}.new-"))
     try:
@@ -53,7 +54,7 @@ def write_vault(vault: Path, files: dict[str, str | bytes], overwrite_settings: 
             generated[rel] = sha(fresh)  # what we wrote, so a later user edit can be told apart
             data = fresh
             if before.get(rel) == "file":
-                previous = os.path.join(vault, rel)
+                previous = old_root + rel
                 with open(previous, "rb") as f:
                     old_bytes = f.read()
                 if old_bytes == fresh and stage.link(previous, rel):
@@ -64,8 +65,7 @@ def write_vault(vault: Path, files: dict[str, str | bytes], overwrite_settings: 
                                             "kept your settings file (build with overwrite_settings to replace it)", rel))
             stage.write(rel, data)
         copy_user_files(vault, staging, before, set(files), old)
-        manifest = {"generated": dict(sorted(generated.items()))}
-        (staging / MANIFEST).write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        (staging / MANIFEST).write_text(manifest_text(generated), encoding="utf-8")
         swap(staging, vault)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -91,7 +91,7 @@ class Staging:
             if os.path.realpath(path) != os.path.normpath(path):
                 raise ValueError(f"{rel!r} escapes {self.root}")
             self.folders.add(folder)
-        return os.path.join(self.root, rel)
+        return self.root + "/" + rel
 
     def write(self, rel: str, data: bytes) -> None:
         fd = os.open(self.path(rel), _WRITE_FLAGS, 0o666)
@@ -131,6 +131,16 @@ def scan(vault: Path) -> dict[str, str]:
                 else:
                     found[rel] = "file" if e.is_file(follow_symlinks=False) else "other"
     return found
+
+
+def manifest_text(generated: dict[str, str]) -> str:
+    """json.dumps({"generated": dict(sorted(generated.items()))}, indent=1, ensure_ascii=False) + "\\n",
+    written directly (the json module indents in pure Python)."""
+    if not generated:
+        return '{\n "generated": {}\n}\n'
+    quote = json.encoder.encode_basestring  # json.dumps's string encoder with ensure_ascii=False
+    lines = ",\n".join(f"  {quote(rel)}: {quote(digest)}" for rel, digest in sorted(generated.items()))
+    return '{\n "generated": {\n' + lines + "\n }\n}\n"
 
 
 def read_manifest(vault: Path) -> dict[str, str]:

@@ -107,7 +107,7 @@ class Ctx:
         self.by_post = {p: [] for p in self.g.graph["posts"]}
         for i in self.items:
             self.by_post.setdefault(nodes[f"item:{i.id}"]["post"], []).append(i)
-        self._out, self._into, self.replies_in = edge_index(self.g)
+        self.edges = edge_index(self.g)
         self._blocks: dict[str, frozenset] = {}
         self._links: dict[str, str] = {}
         self._sources: dict[str, str] = {}
@@ -188,11 +188,11 @@ class Ctx:
 
     def out(self, node: str, kind: str) -> tuple[str, ...]:
         """Targets of the node's `kind` edges, sorted, each once."""
-        return self._out.get((node, kind), ())
+        return self.edges.out.get((node, kind), ())
 
     def into(self, node: str, kind: str) -> tuple[str, ...]:
         """Sources of the `kind` edges into the node, sorted, each once."""
-        return self._into.get((node, kind), ())
+        return self.edges.into.get((node, kind), ())
 
     def author_link(self, name: str | None) -> str | None:
         if not name:
@@ -205,19 +205,38 @@ class Ctx:
         return self._authors[name]
 
 
-def edge_index(g: nx.MultiDiGraph) -> tuple[dict, dict, dict]:
-    """One pass over the edges: {(node, type): sorted other ends} both ways, and per node the
-    (replier, stance) of every replies_to edge into it."""
+@dataclass
+class EdgeIndex:
+    """The graph's edges, indexed in one pass (every lookup a note makes is then a dict lookup)."""
+
+    out: dict = field(default_factory=dict)
+    """(node, edge type) -> the ends of its edges of that type, sorted, each once."""
+    into: dict = field(default_factory=dict)
+    """(node, edge type) -> the starts of the edges of that type into it, sorted, each once."""
+    replies_in: dict = field(default_factory=dict)
+    """node -> (replier, stance) of every replies_to edge into it."""
+    answers: dict = field(default_factory=dict)
+    """node -> (target, type, stance) of every counterexample_to and replies_to edge out of it."""
+    of_type: dict = field(default_factory=dict)
+    """edge type -> (u, v) of every edge of that type, parallel edges included."""
+
+
+def edge_index(g: nx.MultiDiGraph) -> EdgeIndex:
     out: dict[tuple, set] = {}
     into: dict[tuple, set] = {}
-    replies_in: dict[str, list] = {}
+    index = EdgeIndex()
     for u, v, d in g.edges(data=True):
         t = d.get("type")
         out.setdefault((u, t), set()).add(v)
         into.setdefault((v, t), set()).add(u)
+        index.of_type.setdefault(t, []).append((u, v))
         if t == "replies_to":
-            replies_in.setdefault(v, []).append((u, d.get("stance")))
-    return ({k: tuple(sorted(s)) for k, s in out.items()}, {k: tuple(sorted(s)) for k, s in into.items()}, replies_in)
+            index.replies_in.setdefault(v, []).append((u, d.get("stance")))
+        if t in ("counterexample_to", "replies_to"):
+            index.answers.setdefault(u, []).append((v, t, d.get("stance")))
+    index.out = {k: tuple(sorted(s)) for k, s in out.items()}
+    index.into = {k: tuple(sorted(s)) for k, s in into.items()}
+    return index
 
 
 def render_vault(corpus: Corpus, items: list[Item], concepts: list[Concept], graph: nx.MultiDiGraph,

@@ -38,7 +38,7 @@ def front(ctx: Ctx, item: Item, concepts: list[str]) -> dict:
     if item.type == "definition":
         term = ctx.out(f"item:{item.id}", "defines")
         fm["term"] = ctx.prop_link(term[0]) if term else item.term
-    if item.type == "counterexample" and item.against and f"item:{item.against}" in ctx.g:
+    if item.type == "counterexample" and item.against and f"item:{item.against}" in ctx.nodes:
         fm["against"] = ctx.prop_link(f"item:{item.against}")
     fm["in_comments"] = item.in_comments
     return fm
@@ -58,6 +58,8 @@ def summary(ctx: Ctx, node: str) -> dict:
 
 def in_order(ctx: Ctx, nodes) -> list[str]:
     """Item nodes in reading order (post order, then where they stand in the post or thread)."""
+    if not nodes:
+        return []  # the usual case
     return sorted(set(nodes), key=lambda n: (ctx.item_rank.get(n, (0, 0)), n))
 
 
@@ -69,14 +71,15 @@ def provenance(ctx: Ctx, item: Item) -> dict:
 def render_item(ctx: Ctx, item: Item) -> str:
     node = f"item:{item.id}"
     where = ctx.where(item)
-    replies_in = ctx.replies_in.get(node, [])
+    replies_in = ctx.edges.replies_in.get(node, ())
+    taxonomy = item.taxonomy or {}
     concepts = concept_nodes(ctx, item)
     values = {
         "fm": front(ctx, item, concepts), "title": ctx.node(node)["label"], "quote": ctx.quote(item),
         "author": ctx.author_link(item.author), "where": where, "key": item.key,
         "concepts": [ctx.link(c) for c in concepts],
-        "taxonomy": [{"axis": AXIS_NAMES[a], "label": (item.taxonomy or {}).get(a), "cue": item.taxonomy_cues.get(a)}
-                     for a in TAXONOMY_AXES if (item.taxonomy or {}).get(a)],
+        "taxonomy": [{"axis": AXIS_NAMES[a], "label": taxonomy.get(a), "cue": item.taxonomy_cues.get(a)}
+                     for a in TAXONOMY_AXES if taxonomy.get(a)],
         "counterexamples": [summary(ctx, u) for u in in_order(ctx, ctx.into(node, "counterexample_to"))],
         "disputes": [summary(ctx, u) for u in in_order(ctx, {u for u, s in replies_in if s == "disputes"})],
         "responses": [summary(ctx, u) for u in in_order(ctx, {u for u, s in replies_in if s != "disputes"})],
@@ -90,7 +93,7 @@ def render_item(ctx: Ctx, item: Item) -> str:
         values["term"] = ctx.link(defined[0]) if defined else item.term
         values["relies_on"] = [ctx.link(c) for c in ctx.out(node, "mentions")]
         values["other_definitions"] = [summary(ctx, u) for d in defined for u in ctx.into(d, "defines") if u != node]
-    if item.against and f"item:{item.against}" in ctx.g:
+    if item.against and f"item:{item.against}" in ctx.nodes:
         target = ctx.by_id[item.against]
         values["against"] = {"link": ctx.link(f"item:{item.against}"), "quote": ctx.quote(target)}
     return ctx.template(TEMPLATES[item.type]).render(**values)

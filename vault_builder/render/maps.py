@@ -77,7 +77,7 @@ _quote = json.encoder.encode_basestring  # the encoder json.dumps uses with ensu
 def concept_map(ctx: Ctx) -> str:
     g = ctx.g
     order = g.graph["reading_order"]
-    arcs = sorted((u, v, t) for u, v, t in g.edges(data="type") if t in ("prerequisite", "same_as"))
+    arcs = sorted((u, v, t) for t in ("prerequisite", "same_as") for u, v in ctx.edges.of_type.get(t, ()))
     linked = {u for u, _, _ in arcs} | {v for _, v, _ in arcs}
     columns: dict[int, list[str]] = {}
     for c in order:
@@ -114,9 +114,9 @@ def argument_nodes(ctx: Ctx, pnode: str) -> tuple[list[str], list[tuple[str, str
     inside = set(mine)
     arcs = set()
     for u in mine:
-        for _, v, d in g.out_edges(u, data=True):
-            if d.get("type") in ("counterexample_to", "replies_to") and v in inside:
-                arcs.add((u, v, "disputes" if d.get("stance") == "disputes" else EDGE_LABELS[d["type"]]))
+        for v, t, stance in ctx.edges.answers.get(u, ()):
+            if v in inside:
+                arcs.add((u, v, "disputes" if stance == "disputes" else EDGE_LABELS[t]))
     members = {n for a in arcs for n in a[:2]}
     if not members:
         members = {n for n in mine if g.nodes[n].get("key") or g.nodes[n]["type"] == "counterexample"}
