@@ -14,6 +14,7 @@ from vault_builder.paths import (
     MAX_NAME_BYTES,
     NameRegistry,
     block_id,
+    check_relative,
     is_valid_block_id,
     is_valid_tag,
     link_heading,
@@ -198,6 +199,21 @@ def test_safe_join_accepts(tmp_path, rel):
 def test_safe_join_rejects(tmp_path, rel):
     with pytest.raises(ValueError):
         safe_join(tmp_path, rel)
+
+
+@pytest.mark.parametrize("rel", ["Posts/A.md", "Home.md", "Θ/F.md", "a b/c d.md", ".obsidian/app.json", "a..b/c.md"])
+def test_check_relative_accepts(rel):
+    assert check_relative(rel) == rel
+
+
+@pytest.mark.parametrize(
+    "rel",
+    ["../x", "a/../../x", "a/../b", "a/..", "/etc/passwd", "//server/share/x", "C:\\x", "C:x", "c:/x",
+     "\\\\server\\share", "a\\..\\..\\x", "", "a\x00b"],
+)
+def test_check_relative_rejects_without_touching_the_disk(rel):
+    with pytest.raises(ValueError):
+        check_relative(rel)
 
 
 def test_safe_join_rejects_symlink_out(tmp_path):

@@ -66,3 +66,56 @@ def test_item_of_an_unknown_post_still_renders():
     g = link.link(corpus, items, concepts)
     files = render.render_vault(corpus, items, concepts, g)
     assert "A claim whose post is gone." in files[items[-1].note]
+
+
+# --- fast paths that must give the same text as the plain way ---------------------------------
+
+import json  # noqa: E402
+
+import pytest  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from vault_builder.render import maps, markdown  # noqa: E402
+
+
+def _plain_way(text: str) -> str:
+    """yaml_scalar as it was: parse the candidate as YAML and compare."""
+    if markdown._DATE.fullmatch(text):
+        return text
+    if markdown._PLAIN.fullmatch(text) and not text.endswith((" ", ".")) and yaml.safe_load(text) == text:
+        return text
+    return json.dumps(text, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("text", ["yes", "No", "ON", "off", "null", "Null", "true", "False", "1_000", "0x1F", "0o17",
+                                  "1.5", "1e5", "1.0e+5", "12", "-3", "2024-1-2", "2024-01-02", "2024-01-02 10", "1:30",
+                                  "Occam's razor", "RLCT", "a, b", "a - b", "a  b", "x.", "x ", "É", "Θ", "λ (2)",
+                                  "[[RLCT]]", "a # b", "a: b", "0", "00", "1_", "_1", "y", "n", "~", "="])
+def test_yaml_scalar_is_plain_exactly_where_yaml_reads_it_back(text):
+    assert markdown.yaml_scalar(text) == _plain_way(text)
+    assert yaml.safe_load(f"k: {markdown.yaml_scalar(text)}")["k"] is not None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(r"[A-Za-z0-9À-ɏͰ-Ͽ][\w .,()&+’'/-]{0,12}", fullmatch=True))
+def test_yaml_scalar_agrees_with_yaml_on_plain_candidates(text):
+    assert markdown.yaml_scalar(text) == _plain_way(text)
+
+
+_JSON_VALUES = st.one_of(st.text(max_size=8), st.integers(), st.booleans(), st.none(),
+                         st.floats(allow_nan=False, allow_infinity=False), st.lists(st.integers(), max_size=3))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.dictionaries(st.text(max_size=5), _JSON_VALUES, max_size=4), max_size=3),
+       st.lists(st.dictionaries(st.text(max_size=5), _JSON_VALUES, max_size=4), max_size=3))
+def test_canvas_dump_is_json_dumps(nodes, edges):
+    assert maps.dump(nodes, edges) == json.dumps({"nodes": nodes, "edges": edges}, ensure_ascii=False, indent="\t") + "\n"
+
+
+def test_stem_is_purepath_stem():
+    from pathlib import PurePosixPath
+
+    for path in ["Claims/X.md", "X.md", "Maps/Canvas/A b.canvas", "a.b.md", ".md", "x.", "Folder/.hidden", "N", "a/b/"]:
+        assert markdown.stem(path) == PurePosixPath(path).stem, path

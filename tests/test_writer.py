@@ -148,3 +148,40 @@ def test_user_folders_and_symlinks_survive(tmp_path):
 
 def test_user_marker_is_an_obsidian_comment():
     assert writer.USER_MARKER.startswith("%%") and writer.USER_MARKER.endswith("%%")
+
+
+def test_unchanged_notes_are_linked_not_rewritten(tmp_path):
+    vault = tmp_path / "vault"
+    write_vault(vault, {"Home.md": "# Home\n", "Claims/X.md": NOTE, "Claims/Y.md": NOTE})
+    (vault / "Claims" / "Y.md").write_text(NOTE.replace("title: X\n", "title: X\nstatus: done\n"), encoding="utf-8")
+    inode = {name: (vault / "Claims" / name).stat().st_ino for name in ("X.md", "Y.md")}
+    write_vault(vault, {"Home.md": "# Home 2\n", "Claims/X.md": NOTE, "Claims/Y.md": NOTE})
+    assert (vault / "Claims" / "X.md").read_text(encoding="utf-8") == NOTE
+    assert (vault / "Claims" / "X.md").stat().st_nlink == 1  # the old vault is gone
+    if hasattr(os, "link"):
+        assert (vault / "Claims" / "X.md").stat().st_ino == inode["X.md"]  # same bytes: the same file
+    assert "status: done" in (vault / "Claims" / "Y.md").read_text(encoding="utf-8")  # the user's, kept
+    assert (vault / "Home.md").read_text() == "# Home 2\n"
+
+
+def test_failed_write_after_linking_leaves_the_old_vault_alone(tmp_path):
+    vault = tmp_path / "vault"
+    write_vault(vault, {"Home.md": "# Home\n", "Claims/X.md": NOTE})
+    before = snapshot(vault)
+    with pytest.raises(ValueError):
+        write_vault(vault, {"Home.md": "# Home\n", "Claims/X.md": NOTE, "zz/../../escape.md": "x"})  # fails last
+    assert snapshot(vault) == before
+    assert (vault / "Claims" / "X.md").stat().st_nlink == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["vault"]
+
+
+def test_generated_file_replaced_by_a_user_symlink_is_written_again(tmp_path):
+    vault = tmp_path / "vault"
+    write_vault(vault, {"Home.md": "# Home\n", "Claims/X.md": NOTE})
+    (tmp_path / "elsewhere.md").write_text("not ours\n")
+    (vault / "Claims" / "X.md").unlink()
+    os.symlink(tmp_path / "elsewhere.md", vault / "Claims" / "X.md")
+    write_vault(vault, {"Home.md": "# Home\n", "Claims/X.md": NOTE})
+    assert not (vault / "Claims" / "X.md").is_symlink()
+    assert (vault / "Claims" / "X.md").read_text(encoding="utf-8") == NOTE
+    assert (tmp_path / "elsewhere.md").read_text() == "not ours\n"
