@@ -59,7 +59,8 @@ def test_required_keys():
     assert required_keys(re.compile(r"\w+ness\b", re.I)) == {">ness"}
     assert required_keys(re.compile(r"\d+\.\d+")) is None
     assert isinstance(rx(r"\d+"), re.Pattern)  # no keys: the plain compiled pattern
-    assert keys_of("Dominated by X") >= {"dominated", "domi<", ">ated", "by", "x"}
+    assert {"domi<", "not"} <= keys_of("It is not Dominated by X")  # keys some pattern requires
+    assert "x" not in keys_of("It is not Dominated by X")  # ... and no others
     assert keys_of("the \u212aelvin sign") is None  # a non-ASCII cased letter: never skipped
 
 
@@ -74,6 +75,17 @@ def test_uncased_non_ascii_characters_never_match_ascii_letters_case_insensitive
 
 
 def test_the_seen_cache_is_bounded():
-    for n in range(5000):
+    for n in range(20000):
         keys_of(f"text number {n}")
-    assert len(prefilter._seen) <= 4097
+    assert len(prefilter._seen) <= 16385
+
+
+def test_hand_written_shortcuts_agree_with_their_patterns():
+    compare = re.compile(claims._COMPARE.pattern + "|" + claims._COMPARE_THE.pattern, re.I)
+    texts = TEXTS + ["Ünïcode 2 \u212aarma", "see Fig. 3", "x ^ y", "IMPORT os;", "the more, the better", "the bigger, the slower"]
+    for text in texts:
+        assert claims._furniture_hint(text) == bool(claims._FURNITURE_HINT.search(text)), text
+        if not any(h in text for h in claims._CODE_HINTS):
+            assert not claims._CODE.search(text), text
+        both = bool(claims._COMPARE.search(text) or ("," in text and claims._COMPARE_THE.search(text)))
+        assert both == bool(compare.search(text)), text

@@ -55,12 +55,12 @@ def _definition_passage(s: Sent) -> list[Sent]:
     """A definition sentence plus a following gloss sentence ('Roughly, this measures …'); a definition
     that names what the previous sentence described ('We call these changes …') includes that sentence."""
     out = [s]
-    if s.prev is not None and s.prev.block is s.block and _ANAPHORIC_DEF.search(s.plain.strip()):
+    if s.prev is not None and s.prev.block is s.block and _ANAPHORIC_DEF.search(s.stripped):
         out.insert(0, s.prev)
     nxt = s.next
     if nxt is not None and nxt.block is s.block and re.match(
             r"^(roughly|more precisely|more formally|formally|intuitively|in other words|that is|i\.e\.|this (measures|means|is)|it (measures|is))\b",
-            nxt.plain.strip(), re.I):
+            nxt.stripped, re.I):
         out.append(nxt)
     return out
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from .context import Sent
-from .prefilter import rx
+from .prefilter import caseless, rx
 from .ruler import Ruler
 
 THRESHOLD = 2.0
@@ -82,22 +82,36 @@ def veto_signpost(s: Sent) -> bool:
     me know"); an announced thesis ("In this post I argue that X") is not signposting."""
     if _ANNOUNCED_THESIS.search(s.plain):
         return False
-    return bool(_SIGNPOST.search(s.plain.strip().lstrip("(*_\"“"))) or bool(_META.search(s.plain))
+    return bool(_SIGNPOST.search(s.opening_paren)) or bool(_META.search(s.plain))
 
 
 def veto_personal(s: Sent) -> bool:
     """Personal asides, logistics and conversational replies ("I have been meaning to…", "Yes,")."""
-    return bool(_PERSONAL.search(s.plain.strip().lstrip("(*_\"“")))
+    return bool(_PERSONAL.search(s.opening_paren))
 
 
-_FURNITURE_HINT = rx(r"\d|karma|point|utc|crosspost|comment|produced|\[|\^|reply|retriev|referenc|source|figure|fig\.|table|image|caption|rights|et al|arxiv|doi|isbn")
+_FURNITURE_HINT = re.compile(r"\d|karma|point|utc|crosspost|comment|produced|\[|\^|reply|retriev|referenc|source|figure|fig\.|table|image|caption|rights|et al|arxiv|doi|isbn", re.I)
+_FURNITURE_MARKS = re.compile(r"[\d\[^]")
+_FURNITURE_WORDS = ("karma", "point", "utc", "crosspost", "comment", "produced", "reply", "retriev", "referenc", "source",
+                    "figure", "fig.", "table", "image", "caption", "rights", "et al", "arxiv", "doi", "isbn")
+
+
+def _furniture_hint(text: str) -> bool:
+    """What _FURNITURE_HINT.search(text) finds, faster: substring tests on the lower-cased text where
+    that is exact (prefilter.caseless)."""
+    if not caseless(text):
+        return bool(_FURNITURE_HINT.search(text))
+    if _FURNITURE_MARKS.search(text):
+        return True
+    low = text.lower()
+    return any(w in low for w in _FURNITURE_WORDS)
 
 
 def veto_furniture(s: Sent) -> bool:
     """Page furniture: karma lines, dates, 'Crossposted', reference lists."""
-    if not _FURNITURE_HINT.search(s.text):
+    if not _furniture_hint(s.text):
         return False
-    return bool(_FURNITURE.search(s.plain.strip())) or bool(_CITE.search(s.text))
+    return bool(_FURNITURE.search(s.stripped)) or bool(_CITE.search(s.text))
 
 
 def veto_links(s: Sent) -> bool:
@@ -117,7 +131,7 @@ def veto_fragment(s: Sent) -> bool:
 
 def veto_example(s: Sent) -> bool:
     """Example and construction openers ("Suppose…", "For example…", "Let f be…") belong to examples."""
-    return bool(_EXAMPLE_START.search(s.plain.strip().lstrip("*_\"“")))
+    return bool(_EXAMPLE_START.search(s.opening))
 
 
 def veto_list_intro(s: Sent) -> bool:
@@ -125,12 +139,13 @@ def veto_list_intro(s: Sent) -> bool:
     return s.text.rstrip(" *_").endswith((":", ","))
 
 
-_CODE = rx(r"(\bdef |\bimport |\breturn\b.*[=(]|[{};]\s*$|^\s*>>>)", 0)
+_CODE = re.compile(r"(\bdef |\bimport |\breturn\b.*[=(]|[{};]\s*$|^\s*>>>)")
+_CODE_HINTS = ("def ", "import ", "return", "{", "}", ";", ">>>")
 
 
 def veto_code(s: Sent) -> bool:
     """Code-like text (calls, assignments, braces) is not prose."""
-    return bool(_CODE.search(s.text))
+    return any(h in s.text for h in _CODE_HINTS) and bool(_CODE.search(s.text))  # a match has a hint
 
 
 def veto_overlong(s: Sent) -> bool:
@@ -164,7 +179,8 @@ _EVAL = _rx(r"\b(wrong|right|correct|incorrect|false|true|better|worse|best|wors
             r"not|n'?t|fails?|doesn'?t|isn'?t|aren'?t|won'?t|key|matters?|dominat\w+|determin\w+|exactly|precisely|strictly|just)\b")
 _CAUSAL = _rx(r"\b(because|since|due to|which means|this means|that means|implies|implying|leads? to|results? in|correspond\w*|explains?|"
               r"determin\w+|dominat\w+|depends? on|is why|the reason|so that|in order to|requires?|translates? to|make[s]? for|reduces?|increases?|equivalent)\b")
-_COMPARE = _rx(r"\b(more|less|fewer|greater|smaller|larger|higher|lower|simpler|easier|harder|stronger|weaker|better|worse|\w{3,}er)\b.{0,60}\bthan\b|\bthe \w+er\b.*,\s*the \w+er\b|\bthe (more|less)\b.*,\s*the\b")
+_COMPARE = _rx(r"\b(more|less|fewer|greater|smaller|larger|higher|lower|simpler|easier|harder|stronger|weaker|better|worse|\w{3,}er)\b.{0,60}\bthan\b")
+_COMPARE_THE = _rx(r"\bthe \w+er\b.*,\s*the \w+er\b|\bthe (more|less)\b.*,\s*the\b")
 _MODAL = _rx(r"\b(should|must|need to|needs to|have to|has to|ought to|will|would|can|cannot)\b")
 _GENERIC = _rx(r"^(the |a |an |all |most |any |every |no |many |some )?([a-z][\w'-]*\s){0,5}?(is|are|does|do|can|cannot|can'?t|will|has|have|makes?|gives?|says?|tells?|holds?|works?|provides?|offers?)\b")
 _NARRATIVE = _rx(r"^(i|we) (was|were|had|tried|went|did|used|read|looked|wrote|found|saw|started|spent|asked)\b|\byesterday\b|\blast (week|year|month)\b")
@@ -180,12 +196,12 @@ def cue_thesis_verb(s: Sent) -> float:
 
 def cue_conclusion(s: Sent) -> float:
     """Conclusion markers: 'Therefore', 'Hence', 'In summary', 'Overall', …"""
-    return 2.0 if _CONCLUDE.search(s.plain.strip().lstrip("*_\"“")) else 0.0
+    return 2.0 if _CONCLUDE.search(s.opening) else 0.0
 
 
 def cue_contrast(s: Sent) -> float:
     """Contrastive or emphatic openers: 'However', 'But', 'In fact', 'In particular'."""
-    return 1.0 if _CONTRAST.search(s.plain.strip().lstrip("*_\"“")) else 0.0
+    return 1.0 if _CONTRAST.search(s.opening) else 0.0
 
 
 def cue_thesis_marker(s: Sent) -> float:
@@ -206,7 +222,8 @@ def cue_causal(s: Sent) -> float:
 
 def cue_comparative(s: Sent) -> float:
     """Comparatives ('more … than', 'the higher …, the lower …')."""
-    return 1.0 if _COMPARE.search(s.plain) else 0.0
+    p = s.plain  # 'the …er, the …er' needs a comma: only then is the (slow) second pattern tried
+    return 1.0 if _COMPARE.search(p) or ("," in p and _COMPARE_THE.search(p)) else 0.0
 
 
 def cue_modal(s: Sent) -> float:
@@ -216,7 +233,7 @@ def cue_modal(s: Sent) -> float:
 
 def cue_generic_subject(s: Sent) -> float:
     """A generic subject followed by a present-tense predicate ('Generalization is …', 'SLT says …')."""
-    return 0.8 if _GENERIC.search(s.plain.strip().lstrip("*_\"“")) else 0.0
+    return 0.8 if _GENERIC.search(s.opening) else 0.0
 
 
 def cue_concepts(s: Sent) -> float:
@@ -256,7 +273,7 @@ def cue_comment_opening(s: Sent) -> float:
 
 def pen_narrative(s: Sent) -> float:
     """Narrative of what someone did ('I tried…', 'We found…'): an account, not a thesis."""
-    return -1.5 if _NARRATIVE.search(s.plain.strip().lstrip("*_\"“(")) else 0.0
+    return -1.5 if _NARRATIVE.search(s.opening_paren) else 0.0
 
 
 def pen_short(s: Sent) -> float:
@@ -328,7 +345,7 @@ def pen_hedged_meta(s: Sent) -> float:
 
 def pen_deixis_fragment(s: Sent) -> float:
     """Short sentences that lean on the previous one ('This is true.', 'That's it.')."""
-    return -1.0 if _DEIXIS.search(s.plain.strip()) and len(s.words) < 9 else 0.0
+    return -1.0 if _DEIXIS.search(s.stripped) and len(s.words) < 9 else 0.0
 
 
 CLAIM_CUES = Ruler("claim-cues", [
@@ -389,7 +406,7 @@ _I_CLAIM = rx(r"\bi (claim|maintain|contend)\b", 0)
 
 def key_marker(s: Sent, score: float) -> bool:
     """Explicit thesis markers ('In summary', 'the key insight', 'I claim')."""
-    return bool(_CONCLUDE.search(s.plain.strip()) or _MARKER.search(s.plain) or _I_CLAIM.search(s.low))
+    return bool(_CONCLUDE.search(s.stripped) or _MARKER.search(s.plain) or _I_CLAIM.search(s.low))
 
 
 def key_strong(s: Sent, score: float) -> bool:

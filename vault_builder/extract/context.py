@@ -8,6 +8,7 @@ from functools import cached_property
 from ..models import Block, Comment, Post
 from . import sentences as sentsplit
 from .glossary import ConceptIndex, _fold
+from .prefilter import same_words
 
 SKIP_KINDS = {"code", "image", "math", "heading"}
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
@@ -52,7 +53,7 @@ class Sent:
 
     @cached_property
     def low(self) -> str:
-        return self.text.lower()
+        return same_words(self.text, self.text.lower())
 
     @cached_property
     def words(self) -> list[str]:
@@ -65,6 +66,23 @@ class Sent:
         t = _LINK_TARGET.sub("]", t)
         t = t.replace("’", "'").replace("‘", "'")
         return _EMPHASIS.sub("", t)
+
+    # Forms of `plain` the opening-word rules look at; they have plain's words, so the regex
+    # prefilter reuses plain's (prefilter.same_words).
+
+    @cached_property
+    def stripped(self) -> str:
+        return same_words(self.plain, self.plain.strip())
+
+    @cached_property
+    def opening(self) -> str:
+        """Without leading emphasis or quotes."""
+        return same_words(self.plain, self.stripped.lstrip("*_\"“"))
+
+    @cached_property
+    def opening_paren(self) -> str:
+        """Without a leading parenthesis, emphasis or quotes."""
+        return same_words(self.plain, self.stripped.lstrip("(*_\"“"))
 
 
 def _clean_heading(text: str) -> str:

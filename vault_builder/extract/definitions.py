@@ -107,7 +107,7 @@ def def_called(s: Sent) -> str | None:
 
 def def_we_call(s: Sent) -> str | None:
     """'We call such models "non-identifiable"', 'We call these changes phase transitions.' -> the name."""
-    m = _CALLED_ACTIVE.search(s.text) or _CALLED_ACTIVE_BARE.search(s.plain.strip())
+    m = _CALLED_ACTIVE.search(s.text) or _CALLED_ACTIVE_BARE.search(s.stripped)
     return clean_term(m.group(1)) if m else None
 
 
@@ -117,7 +117,7 @@ _DEFINITION_OF_IS = _rx(r"\b(?:good |standard |usual |formal |precise )definitio
 
 def def_definition_of(s: Sent) -> str | None:
     """'Under the definition of a Hamiltonian', 'the *definition* of "X"', 'a good definition of X is' -> X."""
-    m = _DEFINITION_OF.search(s.plain.strip())
+    m = _DEFINITION_OF.search(s.stripped)
     if m:
         return clean_term(_cut_np(m.group(1), 4))
     m = _DEFINITION_OF_Q.search(s.text.replace("*", "")) or _DEFINITION_OF_IS.search(s.plain)
@@ -126,7 +126,7 @@ def def_definition_of(s: Sent) -> str | None:
 
 def def_defined_as(s: Sent) -> str | None:
     """'X is defined as …' -> X."""
-    m = _DEFINED_AS.search(s.plain.strip())
+    m = _DEFINED_AS.search(s.stripped)
     return clean_term(_cut_np(m.group(1), 6)) if m else None
 
 
@@ -167,7 +167,7 @@ def def_refers_to(s: Sent) -> str | None:
     """'X refers to / means / stands for …' and 'by X I mean' -> X (X a short noun phrase, not 'this')."""
     if not _REFERS_HINT.search(s.low):
         return None
-    m = _REFERS.search(s.plain.strip())
+    m = _REFERS.search(s.stripped)
     if m and len(m.group(1).split()) <= 4 and not _DEIXIS_SUBJ.search(m.group(1).strip("*_\"“ ")) \
             and not re.search(r"[:;]|\b(i'?m|i|you|we|my)\b", m.group(1), re.I) \
             and not re.search(r"\bmeans that\b", s.plain[m.end() - 6:m.end() + 6], re.I):
@@ -196,7 +196,7 @@ def def_acronym(s: Sent) -> str | None:
             framed = re.search(r"(known as|called|named|termed|:|namely|i\.e\.,?|particular,?)\s*(the\s+|a\s+|an\s+)?$", before, re.I) \
                 or re.match(r"\s*,?\s*(which|that)\s+(is|measures|quantifies|captures|describes|formali[sz]es)\b", rest, re.I) \
                 or (not rest.strip(" .") and s.next is not None and s.next.block is s.block
-                    and re.match(r"^(roughly|intuitively|more precisely|this (measures|is)|it (measures|is))\b", s.next.plain.strip(), re.I))
+                    and re.match(r"^(roughly|intuitively|more precisely|this (measures|is)|it (measures|is))\b", s.next.stripped, re.I))
             if framed:
                 return clean_term(f"{keep} ({abbr})")
     return None
@@ -253,7 +253,7 @@ def def_idea_of(s: Sent) -> str | None:
 
 def def_type_of(s: Sent) -> str | None:
     """'X is a (specific) type / kind / measure / formalisation of …' -> X."""
-    m = _TYPE_OF.search(s.plain.strip())
+    m = _TYPE_OF.search(s.stripped)
     if m and len(m.group(1).split()) <= 5:
         return clean_term(m.group(1))
     return None
@@ -289,7 +289,7 @@ def def_emphasis_gloss(s: Sent) -> str | None:
 
 def def_that_is(s: Sent) -> str | None:
     """'That is, …' / 'In other words, …' restating a concept named in the previous sentence."""
-    if not _THAT_IS.search(s.plain.strip()) or s.prev is None or s.prev.block is not s.block:
+    if not _THAT_IS.search(s.stripped) or s.prev is None or s.prev.block is not s.block:
         return None
     tail = " ".join(s.prev.plain.split()[-8:]).lower()
     for c in reversed(s.prev.concepts):
@@ -306,7 +306,9 @@ def def_distinguish(s: Sent) -> str | None:
 
 def def_concept_copula(s: Sent) -> str | None:
     """A concept (glossary or emphasised) as subject of a definitional copula: 'Kolmogorov complexity is the … of …'."""
-    m = _COPULA.search(s.plain.strip())
+    if not s.concepts and not any(ch in s.text for ch in "“\"*_"):
+        return None  # what follows needs a concept or a quotation mark or emphasis before ' is '
+    m = _COPULA.search(s.stripped)
     if not m:
         return None
     subj = m.group(1).strip()
@@ -375,7 +377,7 @@ def def_in_that(s: Sent) -> str | None:
 
 def def_label(s: Sent) -> str | None:
     """'Type A: like …' — a short label glossed after a colon at the start."""
-    m = _LABEL.search(s.plain.strip())
+    m = _LABEL.search(s.stripped)
     if m and m.group(1).lower() not in _LABEL_STOP:
         return clean_term(m.group(1))
     return None
@@ -383,6 +385,8 @@ def def_label(s: Sent) -> str | None:
 
 def def_abbr_expansion(s: Sent) -> str | None:
     """'FLOP/s (floating point operations per second)' -> the abbreviation."""
+    if "(" not in s.plain:  # a match has one
+        return None
     for m in _ABBR_EXPANSION.finditer(s.plain):
         letters = re.sub(r"[^A-Z]", "", m.group(1))
         words = m.group(2).split()
@@ -395,7 +399,7 @@ def def_abbr_expansion(s: Sent) -> str | None:
 
 def def_colon_gloss(s: Sent) -> str | None:
     """'… the internal symmetries of NNs: continuous variations of …' -> the concept before the colon."""
-    m = _COLON_GLOSS.search(s.plain.strip())
+    m = _COLON_GLOSS.search(s.stripped)
     if not m:
         return None
     if m.group(2) in {"we", "it", "i", "you", "they", "this", "that", "there"}:
@@ -440,7 +444,7 @@ def def_which_is_just(s: Sent) -> str | None:
 
 def def_there_be(s: Sent) -> str | None:
     """'Finally, there can be redundancies, where …' -> the noun phrase introduced and glossed."""
-    m = _THERE_BE.search(s.plain.strip())
+    m = _THERE_BE.search(s.stripped)
     if not m or _GENERIC_NP.search(m.group(1)):
         return None
     return clean_term(m.group(1))
@@ -459,19 +463,19 @@ def _concept_subject(s: Sent, subj: str) -> bool:
 
 def def_measures(s: Sent) -> str | None:
     """A concept as subject of 'measures / quantifies / tells us' ('So the RLCT tells us …')."""
-    m = _MEASURES.search(s.plain.strip())
+    m = _MEASURES.search(s.stripped)
     return clean_term(m.group(1)) if m and _concept_subject(s, m.group(1)) else None
 
 
 def def_written_as(s: Sent) -> str | None:
     """A concept 'can be written as / is given by' a formula."""
-    m = _WRITTEN_AS.search(s.plain.strip())
+    m = _WRITTEN_AS.search(s.stripped)
     return clean_term(m.group(1)) if m and _concept_subject(s, m.group(1)) else None
 
 
 def def_named_symbol(s: Sent) -> str | None:
     """'… like the expected generalization loss, G_n = …' -> the named quantity."""
-    m = _NAMED_SYMBOL.search(s.text)
+    m = "=" in s.text and _NAMED_SYMBOL.search(s.text)  # a match has '='
     return clean_term(m.group(1)) if m else None
 
 

@@ -62,7 +62,7 @@ def ex_experiment(s: Sent) -> bool:
 
 def ex_sourced_figures(s: Sent) -> bool:
     """'According to X, … 150 million years …': figures taken from a source, set against a claim."""
-    return bool(_SOURCED_FIGURES.search(s.plain.strip()))
+    return bool(_SOURCED_FIGURES.search(s.stripped))
 
 
 def ex_training_points(s: Sent) -> bool:
@@ -77,7 +77,7 @@ def ex_if_construct(s: Sent) -> bool:
 
 def ex_dispute_eg(s: Sent) -> bool:
     """'This isn't obvious to me, e.g. under …': a dispute backed by an instance."""
-    return bool(_DISPUTE_EG.search(s.plain.strip()))
+    return bool(_DISPUTE_EG.search(s.stripped))
 
 
 def ex_contradiction(s: Sent) -> bool:
@@ -173,7 +173,7 @@ def passage_from(s: Sent) -> list[Sent]:
     out = [s]
     cur = s.next
     while cur is not None and cur.block is s.block and len(out) < MAX_PASSAGE:
-        if _CONTINUE_STOP.search(cur.plain.strip()):
+        if _CONTINUE_STOP.search(cur.stripped):
             break
         out.append(cur)
         cur = cur.next

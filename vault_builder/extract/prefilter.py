@@ -33,6 +33,7 @@ class Rx:
 
     def __init__(self, regex: re.Pattern, keys: frozenset):
         self.regex, self.pattern, self.flags, self.keys = regex, regex.pattern, regex.flags, keys
+        _KEYS.use(keys)
 
     def _skip(self, text: str) -> bool:
         have = _seen.get(text, _seen)
@@ -71,26 +72,68 @@ def rx(pattern: str, flags: int = re.I) -> Rx | re.Pattern:
     return Rx(regex, keys) if keys is not None else regex
 
 
+class _Keys:
+    """The keys some pattern requires (a text's other words do not matter), and how to find them."""
+
+    def __init__(self):
+        self.words: set[str] = set()
+        self.prefixes: set[str] = set()
+        self.suffixes: set[str] = set()
+        self.prefix_rx = self.suffix_rx = None
+
+    def use(self, keys: frozenset) -> None:
+        words = {k for k in keys if k[0] != ">" and k[-1] != "<"}
+        prefixes = {k[:-1] for k in keys if k[-1] == "<"}
+        suffixes = {k[1:] for k in keys if k[0] == ">"}
+        if words <= self.words and prefixes <= self.prefixes and suffixes <= self.suffixes:
+            return
+        self.words |= words
+        self.prefixes |= prefixes
+        self.suffixes |= suffixes
+        alt = "|".join(sorted(self.prefixes))
+        self.prefix_rx = re.compile(f"(?<![a-z])(?:{alt})") if alt else None
+        alt = "|".join(sorted(self.suffixes))
+        self.suffix_rx = re.compile(f"(?:{alt})(?![a-z])") if alt else None
+        _seen.clear()  # texts' keys were worked out without the new ones
+
+    def of(self, low: str) -> frozenset:
+        """The keys of a lower-case text: its words that some pattern requires, and its words' first
+        and last four letters where a pattern requires those ("domi<", ">ated")."""
+        have = self.words.intersection(_WORDS.findall(low))
+        if self.prefix_rx is not None:
+            have.update([m + "<" for m in self.prefix_rx.findall(low)])
+        if self.suffix_rx is not None:
+            have.update([">" + m for m in self.suffix_rx.findall(low)])
+        return frozenset(have)
+
+
+_KEYS = _Keys()
 _seen: dict[str, frozenset | None] = {}
 
 
 def keys_of(text: str) -> frozenset | None:
-    """The keys `text` has (its words, and the first and last four letters of the longer ones); None
-    when it has a non-ASCII cased letter.  Remembered for the last few thousand texts (the rules
-    search the same sentence many times)."""
+    """The keys `text` has; None when it has a non-ASCII cased letter.  Remembered for the last
+    sixteen thousand texts (the rules search the same sentence many times)."""
     got = _seen.get(text, _seen)
     if got is _seen:
-        if len(_seen) > 4096:
+        if len(_seen) > 16384:
             _seen.clear()
-        safe = text.isascii() or all(c.lower() == c == c.upper() for c in set(text) if not c.isascii())
-        got = _seen[text] = _keys_of_words(_WORDS.findall(text.lower())) if safe else None
+        got = _seen[text] = _KEYS.of(text.lower()) if caseless(text) else None
     return got
 
 
-def _keys_of_words(words: list[str]) -> frozenset:
-    unique = set(words)
-    long = [w for w in unique if len(w) >= 4]
-    return frozenset(unique.union([w[:4] + "<" for w in long], [">" + w[-4:] for w in long]))
+def caseless(text: str) -> bool:
+    """True when lower-casing `text` is as good as matching it case-insensitively: it has no non-ASCII
+    cased letter (a case-insensitive regex may match one to an ASCII letter: the Kelvin sign to 'k')."""
+    return text.isascii() or all(c.lower() == c == c.upper() for c in set(text) if not c.isascii())
+
+
+def same_words(text: str, variant: str) -> str:
+    """Returns `variant`, a form of `text` with the same words (other case, other non-letters), after
+    letting it share text's keys (working them out is the prefilter's main cost)."""
+    if variant not in _seen:
+        _seen[variant] = keys_of(text)
+    return variant
 
 
 # ------------------------------------------------------------------ the keys a pattern requires
@@ -235,9 +278,23 @@ def _seq(items) -> tuple[set | None, set | None]:
         cands.append(cur)
         if r is not None:
             cands.append(r)
-        cur = {""}
+        cur = _after_unknown(op, av, cur)
     if not cands:
         return cur, None
     cands.append(cur)
     cands = [c for c in cands if c and "" not in c]
     return None, (max(cands, key=_score) if cands else None)
+
+
+def _after_unknown(op, av, cur: set) -> set:
+    """What is known of the character before the next item, after one whose strings are unknown: a
+    repeat of something that ends in a boundary character (`(\\w+\\s){0,5}`) ends in a boundary,
+    or matches nothing (then cur's last characters come before the next item)."""
+    if op not in (K.MAX_REPEAT, K.MIN_REPEAT, K.POSSESSIVE_REPEAT):
+        return {""}
+    lo, _, body = av
+    body = _inline(body)
+    if not body or _node(*body[-1])[0] != {_CUT} or body[-1][0] is K.AT:
+        return {""}
+    tails = {_CUT} | ({a[-1:] for a in cur} if lo == 0 else set())
+    return {""} if "" in tails else tails

@@ -89,7 +89,7 @@ def norm_need(s: Sent) -> str | None:
 
 def norm_imperative(s: Sent) -> str | None:
     """An imperative addressed to the reader ('recognize that …', 'don't …')."""
-    m = _first(_IMPERATIVE, s.plain.strip().lstrip("*_\"“"))
+    m = _first(_IMPERATIVE, s.opening)
     return m and "normative:" + m
 
 
@@ -160,7 +160,7 @@ def uni_condition(s: Sent) -> str | None:
     m = _CONDITION.search(s.text.strip())
     if m and "$" in m.group(0):
         return "situational:" + m.group(0)[:40]
-    m = _MISSING_SUBJECT.search(s.plain.strip())
+    m = _MISSING_SUBJECT.search(s.stripped)
     return "situational:" + m.group(0) if m else None
 
 
