@@ -49,6 +49,11 @@ class Environment(jinja2.Environment):
             return obj[attribute]
         return super().getattr(obj, attribute)
 
+    def make_globals(self, d):
+        """A plain dict, not jinja's ChainMap, which every render walks twice in Python: our
+        globals are all set before the first template loads and never change."""
+        return {**self.globals, **(d or {})}
+
 
 def environment() -> jinja2.Environment:
     env = Environment(

@@ -44,8 +44,10 @@ def render_concept(ctx: Ctx, node: str, prev: str | None, nxt: str | None) -> st
     definitions = sorted(ctx.into(node, "defines"), key=rank)
     about = sorted({u for u in ctx.into(node, "about") + ctx.into(node, "mentions") if ctx.node(u)["type"] != "post"},
                    key=rank)
-    claims = [u for u in about if ctx.node(u)["type"] == "claim"]
-    claims.sort(key=lambda u: (not ctx.node(u).get("key"), rank(u)))
+    by_type: dict[str, list] = {"claim": [], "counterexample": [], "example": [], "definition": []}
+    for u in about:
+        by_type.setdefault(ctx.node(u)["type"], []).append(u)
+    claims = sorted(by_type["claim"], key=lambda u: (not ctx.node(u).get("key"), rank(u)))
     posts = sorted((u for u in ctx.into(node, "mentions") if ctx.node(u)["type"] == "post"), key=ctx.post_index.__getitem__)
     prereq, needed_for = ctx.into(node, "prerequisite"), ctx.out(node, "prerequisite")
     same = ctx.out(node, "same_as") + ctx.into(node, "same_as")
@@ -71,9 +73,9 @@ def render_concept(ctx: Ctx, node: str, prev: str | None, nxt: str | None) -> st
         definitions=defs,
         prerequisites=[ctx.link(p) for p in prereq], needed_for=[ctx.link(p) for p in needed_for],
         claims=[item_row(ctx, u) for u in claims],
-        counterexamples=[item_row(ctx, u) for u in about if ctx.node(u)["type"] == "counterexample"],
-        examples=[item_row(ctx, u) for u in about if ctx.node(u)["type"] == "example"],
-        related_definitions=[item_row(ctx, u) for u in about if ctx.node(u)["type"] == "definition"],
+        counterexamples=[item_row(ctx, u) for u in by_type["counterexample"]],
+        examples=[item_row(ctx, u) for u in by_type["example"]],
+        related_definitions=[item_row(ctx, u) for u in by_type["definition"]],
         related=[ctx.link(r) for r in data.get("related", [])],
         same=[ctx.link(s) for s in same],
         posts=[ctx.link(p) for p in posts],

@@ -52,6 +52,10 @@ def front_matter(data: dict) -> str:
     lists (an empty list stays, as `key: []`, for aliases and tags)."""
     lines = ["---"]
     for key, value in data.items():
+        if type(value) is str:  # the usual case, first
+            if value:
+                lines.append(f"{key}: {_string_scalar(value)}")
+            continue
         if value is None or value == "":
             continue
         if isinstance(value, (list, tuple)):
@@ -61,7 +65,7 @@ def front_matter(data: dict) -> str:
             lines.append(f"{key}:")
             lines += ["  - " + (_string_scalar(v) if type(v) is str else yaml_scalar(v)) for v in value]
         else:
-            lines.append(f"{key}: {_string_scalar(value) if type(value) is str else yaml_scalar(value)}")
+            lines.append(f"{key}: {yaml_scalar(value)}")
     lines.append("---")
     return "\n".join(lines) + "\n"
 
