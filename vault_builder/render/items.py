@@ -96,4 +96,4 @@ def render_item(ctx: Ctx, item: Item) -> str:
     if item.against and f"item:{item.against}" in ctx.nodes:
         target = ctx.by_id[item.against]
         values["against"] = {"link": ctx.link(f"item:{item.against}"), "quote": ctx.quote(target)}
-    return ctx.template(TEMPLATES[item.type]).render(**values)
+    return ctx.template(TEMPLATES[item.type]).render(values)
