@@ -89,3 +89,25 @@ def test_hand_written_shortcuts_agree_with_their_patterns():
             assert not claims._CODE.search(text), text
         both = bool(claims._COMPARE.search(text) or ("," in text and claims._COMPARE_THE.search(text)))
         assert both == bool(compare.search(text)), text
+
+
+def test_a_rule_its_gate_skips_would_not_have_fired():
+    from extract_helpers import post as make_post
+    from vault_builder.extract.context import block_sents
+    from vault_builder.extract.glossary import ConceptIndex, bundled_glossary_path, load_glossary
+    from vault_builder.extract.prefilter import sentence_keys
+
+    index = ConceptIndex(load_glossary(bundled_glossary_path())[0])
+    paragraphs = [t for t in TEXTS if t.strip() and not t.lstrip().startswith("#")][:6000]
+    rulers = [definitions.DEFINITION_RULES, claims.CLAIM_VETOES, claims.CLAIM_CUES, examples.EXAMPLE_RULES]
+    gated = [r for ruler in rulers for r in ruler if r.gate is not None]
+    assert len(gated) > 40
+    for k in range(0, len(paragraphs), 50):
+        for comment in (False, True):
+            p = make_post(paragraphs[k:k + 50], comments=[paragraphs[k:k + 50]] if comment else None)
+            blocks = p.thread.comments[0].blocks if comment else p.blocks
+            for s in block_sents(blocks, p, index, in_comments=comment, comment=p.thread.comments[0] if comment else None):
+                keys = sentence_keys(s)
+                for rule in gated:
+                    if rule.skip(keys):
+                        assert not rule.fn(s), f"{rule.name} skipped but fires on {s.text!r}"

@@ -270,9 +270,11 @@ def extract(corpus: Corpus, glossary: list[Concept], overrides: dict | None = No
     for r in state.reserve:
         r.kept = False
     pool = Pool(claims + state.reserve)
-    examples = [c for c in state.cands if c.item.type in ("counterexample", "example")]
-    for c in examples:
-        c.others = examples
+    examples: dict[str, list[Cand]] = {}
+    for c in state.cands:
+        if c.item.type in ("counterexample", "example"):
+            examples.setdefault(c.item.post, []).append(c)
+            c.others = examples[c.item.post]
     promoted = []
     for c in state.cands:
         if c.item.type != "counterexample":

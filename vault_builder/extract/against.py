@@ -16,7 +16,8 @@ PROXIMITY = 6.0
 
 class Pool(list):
     """The candidates, also grouped by post: every rule but one looks only inside the counterexample's
-    own post, and scanning the whole corpus's pool for each counterexample made `against` quadratic."""
+    own post, and scanning the whole corpus's pool for each counterexample made `against` quadratic.
+    Post titles are indexed by a middle word of their heads (see against_other_post)."""
 
     def __init__(self, cands: list[Cand]):
         super().__init__(cands)
@@ -24,6 +25,17 @@ class Pool(list):
         for k in cands:
             self.by_post.setdefault(k.item.post, []).append(k)
         self.heads = {title: " ".join(_norm(title).split()[:5]) for title in self.by_post}
+        self.by_word: dict[str, list[tuple[int, str]]] = {}
+        for n, (title, head) in enumerate(self.heads.items()):
+            middle = head.split()[1:-1]
+            if middle:
+                self.by_word.setdefault(max(middle, key=len), []).append((n, title))
+
+    def heads_in(self, context: str) -> list[str]:
+        """The titles whose head (of at least three words) occurs in the normalised `context`, in pool
+        order.  A head in the context has its middle words as whole words of the context."""
+        found = {hit for w in set(context.split()) for hit in self.by_word.get(w, ())}
+        return [title for _, title in sorted(found) if self.heads[title] in context]
 
 
 def _same_post(c: Cand, pool: list[Cand]) -> list[Cand]:
@@ -104,8 +116,8 @@ def against_other_post(c: Cand, pool: list[Cand]) -> Cand | None:
     targets the most similar claim of that post."""
     context = _norm(" ".join(x.text for x in c.sents + E.following(c.sents, 2)))
     pool = pool if isinstance(pool, Pool) else Pool(pool)
-    for title, head in pool.heads.items():
-        if title != c.item.post and len(head.split()) >= 3 and head in context:
+    for title in pool.heads_in(context):
+        if title != c.item.post:
             return _most_similar(c, [k for k in pool.by_post[title] if not k.item.in_comments])
     return None
 

@@ -27,7 +27,7 @@ class Cand:
     """False for a reserve sentence (not selected as a claim)."""
     sent_scores: list = field(default_factory=list)
     others: list = field(default_factory=list)
-    """For counterexamples: the example items of the corpus (an answer may target one)."""
+    """For counterexamples: the example items of its post (an answer may target one)."""
     restates: "Cand | None" = None
     """For a dropped restatement: the claim it restates (counterexamples aimed at it go there)."""
     target: "Cand | None" = None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from .context import Sent
-from .prefilter import caseless, rx
+from .prefilter import caseless, needs, rx, sentence_keys
 from .ruler import Ruler
 
 THRESHOLD = 2.0
@@ -60,6 +60,7 @@ def veto_question(s: Sent) -> bool:
     return t.endswith("?") or bool(_INDIRECT_Q.search(s.plain))
 
 
+@needs(_THANKS)
 def veto_thanks(s: Sent) -> bool:
     """Thanks and pleasantries."""
     return bool(_THANKS.search(s.plain)) and len(s.words) < 30
@@ -77,6 +78,7 @@ _META = _rx(r"\b(i|we) ('ll|will|shall|'m going to|am going to) (briefly |now |a
 _ANNOUNCED_THESIS = _rx(r"\b(i|we) (will |'ll |want to |would like to )?(argue|claim|contend|show|propose|maintain|suggest) that\b")
 
 
+@needs(_SIGNPOST, _META)
 def veto_signpost(s: Sent) -> bool:
     """Signposting and meta remarks about the writing ("In this post, I will…", "see below", "please let
     me know"); an announced thesis ("In this post I argue that X") is not signposting."""
@@ -85,6 +87,7 @@ def veto_signpost(s: Sent) -> bool:
     return bool(_SIGNPOST.search(s.opening_paren)) or bool(_META.search(s.plain))
 
 
+@needs(_PERSONAL)
 def veto_personal(s: Sent) -> bool:
     """Personal asides, logistics and conversational replies ("I have been meaning to…", "Yes,")."""
     return bool(_PERSONAL.search(s.opening_paren))
@@ -129,6 +132,7 @@ def veto_fragment(s: Sent) -> bool:
     return letters < 0.45 * len(s.text.replace(" ", ""))
 
 
+@needs(_EXAMPLE_START)
 def veto_example(s: Sent) -> bool:
     """Example and construction openers ("Suppose…", "For example…", "Let f be…") belong to examples."""
     return bool(_EXAMPLE_START.search(s.opening))
@@ -187,6 +191,7 @@ _NARRATIVE = _rx(r"^(i|we) (was|were|had|tried|went|did|used|read|looked|wrote|f
 _DEIXIS = _rx(r"^(this|that|it|these|those|here|there)\b")
 
 
+@needs(_THESIS)
 def cue_thesis_verb(s: Sent) -> float:
     """'I think / believe / claim / argue (that) …' with a substantial complement (weaker in conversation)."""
     if not (_THESIS.search(s.plain) and len(s.words) >= 8):
@@ -194,43 +199,51 @@ def cue_thesis_verb(s: Sent) -> float:
     return 0.5 if s.in_comments else 1.5
 
 
+@needs(_CONCLUDE)
 def cue_conclusion(s: Sent) -> float:
     """Conclusion markers: 'Therefore', 'Hence', 'In summary', 'Overall', …"""
     return 2.0 if _CONCLUDE.search(s.opening) else 0.0
 
 
+@needs(_CONTRAST)
 def cue_contrast(s: Sent) -> float:
     """Contrastive or emphatic openers: 'However', 'But', 'In fact', 'In particular'."""
     return 1.0 if _CONTRAST.search(s.opening) else 0.0
 
 
+@needs(_MARKER)
 def cue_thesis_marker(s: Sent) -> float:
     """'The key point / main insight / important observation / trick …'."""
     return 2.0 if _MARKER.search(s.plain) else 0.0
 
 
+@needs(_EVAL)
 def cue_evaluative(s: Sent) -> float:
     """Evaluative, absolute or negated language (wrong, cannot, never, not, only, …)."""
     n = len(_EVAL.findall(s.plain))
     return min(n, 3) * 0.6
 
 
+@needs(_CAUSAL)
 def cue_causal(s: Sent) -> float:
     """Causal and explanatory connectives (because, implies, determines, dominates, …)."""
     return 1.0 if _CAUSAL.search(s.plain) else 0.0
 
 
+@needs(_COMPARE, _COMPARE_THE)
 def cue_comparative(s: Sent) -> float:
     """Comparatives ('more … than', 'the higher …, the lower …')."""
     p = s.plain  # 'the …er, the …er' needs a comma: only then is the (slow) second pattern tried
     return 1.0 if _COMPARE.search(p) or ("," in p and _COMPARE_THE.search(p)) else 0.0
 
 
+@needs(_MODAL)
 def cue_modal(s: Sent) -> float:
     """Modal verbs that make an assertion about what will/can/must happen."""
     return 0.5 if _MODAL.search(s.plain) else 0.0
 
 
+@needs(_GENERIC)
 def cue_generic_subject(s: Sent) -> float:
     """A generic subject followed by a present-tense predicate ('Generalization is …', 'SLT says …')."""
     return 0.8 if _GENERIC.search(s.opening) else 0.0
@@ -271,6 +284,7 @@ def cue_comment_opening(s: Sent) -> float:
     return 0.5 if s.in_comments and s.bidx == 0 and s.sidx == 0 else 0.0
 
 
+@needs(_NARRATIVE)
 def pen_narrative(s: Sent) -> float:
     """Narrative of what someone did ('I tried…', 'We found…'): an account, not a thesis."""
     return -1.5 if _NARRATIVE.search(s.opening_paren) else 0.0
@@ -290,11 +304,13 @@ _VERDICT = _rx(r"\b(is|are|isn'?t|aren'?t|was|does|doesn'?t|do|don'?t|can'?t|can
 _EMPHATIC = _rx(r"\b(actually|really|fundamentally|precisely|exactly|simply|entirely|completely|strictly|necessarily|crucially|in fact|at its core|requires?)\b")
 
 
+@needs(_EMPHATIC)
 def cue_emphatic(s: Sent) -> float:
     """Emphatic or absolute qualifiers ('actually', 'fundamentally', 'requires', 'in fact')."""
     return 0.8 if _EMPHATIC.search(s.plain) else 0.0
 
 
+@needs(_VERDICT)
 def cue_verdict(s: Sent) -> float:
     """A flat verdict ('X is wrong', 'this is never the case', 'models are not Gaussian')."""
     return 1.0 if _VERDICT.search(s.plain) else 0.0
@@ -338,11 +354,13 @@ def pen_math(s: Sent) -> float:
 _HEDGED_META = rx(r"\b(i'?m not (sure|certain)|i don'?t know|not sure (why|what|how)|no idea)\b", 0)
 
 
+@needs(_HEDGED_META)
 def pen_hedged_meta(s: Sent) -> float:
     """Hesitation about the speaker's own knowledge ('I'm not sure', 'I don't know')."""
     return -1.0 if _HEDGED_META.search(s.low) else 0.0
 
 
+@needs(_DEIXIS)
 def pen_deixis_fragment(s: Sent) -> float:
     """Short sentences that lean on the previous one ('This is true.', 'That's it.')."""
     return -1.0 if _DEIXIS.search(s.stripped) and len(s.words) < 9 else 0.0
@@ -378,15 +396,19 @@ CLAIM_CUES = Ruler("claim-cues", [
 
 
 def vetoed(s: Sent, disabled=frozenset()) -> str | None:
+    keys = sentence_keys(s)
     for rule in CLAIM_VETOES.active(disabled):
-        if rule.fn(s):
+        if not rule.skip(keys) and rule.fn(s):
             return rule.name
     return None
 
 
 def claim_score(s: Sent, disabled=frozenset()) -> tuple[float, list[str]]:
     total, fired = 0.0, []
+    keys = sentence_keys(s)
     for rule in CLAIM_CUES.active(disabled):
+        if rule.skip(keys):
+            continue
         w = rule.fn(s)
         if w:
             total += w

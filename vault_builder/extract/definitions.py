@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from .context import Sent
-from .prefilter import rx
+from .prefilter import needs, rx, sentence_keys
 from .ruler import Ruler
 
 _ART = r"(?:the |a |an |this |these |such )?"
@@ -95,6 +95,7 @@ _THAT_IS = _rx(r"^(?:that is|in other words|i\.e\.|put differently|this means th
 _DISTINGUISH = _rx(r"\bwe distinguish\s+(\w+)")
 
 
+@needs(_CALLED, _A_CALLED)
 def def_called(s: Sent) -> str | None:
     """'X is called / known as / termed Y' -> Y."""
     m = _CALLED.search(s.plain)
@@ -105,6 +106,7 @@ def def_called(s: Sent) -> str | None:
     return clean_term(m.group(1)) if m else None
 
 
+@needs(_CALLED_ACTIVE, _CALLED_ACTIVE_BARE)
 def def_we_call(s: Sent) -> str | None:
     """'We call such models "non-identifiable"', 'We call these changes phase transitions.' -> the name."""
     m = _CALLED_ACTIVE.search(s.text) or _CALLED_ACTIVE_BARE.search(s.stripped)
@@ -124,12 +126,14 @@ def def_definition_of(s: Sent) -> str | None:
     return clean_term(m.group(1)) if m else None
 
 
+@needs(_DEFINED_AS)
 def def_defined_as(s: Sent) -> str | None:
     """'X is defined as …' -> X."""
     m = _DEFINED_AS.search(s.stripped)
     return clean_term(_cut_np(m.group(1), 6)) if m else None
 
 
+@needs(_WE_DEFINE)
 def def_we_define(s: Sent) -> str | None:
     """'we define X (as …)' / 'we can define the "A-complexity" of …' -> X."""
     m = _WE_DEFINE.search(s.plain)
@@ -151,6 +155,7 @@ def def_assign(s: Sent) -> str | None:
     return clean_term(named.group(1)) if named else clean_term(m.group(1))
 
 
+@needs(_LET)
 def def_let_be(s: Sent) -> str | None:
     """'Let X be a Y' -> Y."""
     m = _LET.search(s.text)
@@ -202,6 +207,7 @@ def def_acronym(s: Sent) -> str | None:
     return None
 
 
+@needs(_WHERE_IS)
 def def_where_is(s: Sent) -> str | None:
     """'where S_n is the empirical entropy', 'where the Bayes loss is a …' -> the named quantity."""
     m = _WHERE_IS.search(s.plain)
@@ -218,6 +224,9 @@ def def_where_is(s: Sent) -> str | None:
             any(w.lower() in np.lower() for w in _concept_words(s)):
         return clean_term(np)
     return None
+
+
+_QUOTED_IS = rx(r"^[“\"]([^”\"]{3,40})[”\"]\s+(?:is|are)\s+(?:a|an|the)\b", 0)
 
 
 def _concept_words(s: Sent) -> list[str]:
@@ -245,12 +254,14 @@ def def_in_the_sense(s: Sent) -> str | None:
     return None
 
 
+@needs(_IDEA_OF)
 def def_idea_of(s: Sent) -> str | None:
     """'the idea / notion of X is that …' -> X."""
     m = _IDEA_OF.search(s.plain)
     return clean_term(_cut_np(m.group(1), 4)) if m else None
 
 
+@needs(_TYPE_OF)
 def def_type_of(s: Sent) -> str | None:
     """'X is a (specific) type / kind / measure / formalisation of …' -> X."""
     m = _TYPE_OF.search(s.stripped)
@@ -259,18 +270,20 @@ def def_type_of(s: Sent) -> str | None:
     return None
 
 
+@needs(_THIS_IS_QUOTED)
 def def_this_is_quoted(s: Sent) -> str | None:
     """'(this is "realizability" or "grain of truth")' -> the quoted name."""
     m = _THIS_IS_QUOTED.search(s.text)
     return clean_term(m.group(1)) if m else None
 
 
+@needs(_IE_GLOSS, _QUOTED_IS)
 def def_quoted_gloss(s: Sent) -> str | None:
     """A quoted term glossed on the spot: '"subjective second" — i.e., …', '"Biases" are …'."""
     m = _IE_GLOSS.search(s.text)
     if m:
         return clean_term(m.group(1))
-    m = re.match(r"^[“\"]([^”\"]{3,40})[”\"]\s+(?:is|are)\s+(?:a|an|the)\b", s.text.strip())
+    m = _QUOTED_IS.search(s.text.strip())
     return clean_term(m.group(1)) if m else None
 
 
@@ -287,6 +300,7 @@ def def_emphasis_gloss(s: Sent) -> str | None:
     return None
 
 
+@needs(_THAT_IS)
 def def_that_is(s: Sent) -> str | None:
     """'That is, …' / 'In other words, …' restating a concept named in the previous sentence."""
     if not _THAT_IS.search(s.stripped) or s.prev is None or s.prev.block is not s.block:
@@ -298,12 +312,14 @@ def def_that_is(s: Sent) -> str | None:
     return None
 
 
+@needs(_DISTINGUISH)
 def def_distinguish(s: Sent) -> str | None:
     """'we distinguish microstates, such as …, from/with macrostates' -> first term."""
     m = _DISTINGUISH.search(s.plain)
     return clean_term(m.group(1)) if m else None
 
 
+@needs(_COPULA)
 def def_concept_copula(s: Sent) -> str | None:
     """A concept (glossary or emphasised) as subject of a definitional copula: 'Kolmogorov complexity is the … of …'."""
     if not s.concepts and not any(ch in s.text for ch in "“\"*_"):
@@ -334,6 +350,7 @@ _ABBR_EXPANSION = rx(r"\b([A-Z][A-Za-z/]{1,8})\s*\(([a-z][a-z \-]{5,60})\)", 0)
 _COLON_GLOSS = rx(r"^(.{3,120}?):\s+(?:(?:a|an|the)\s+)?([a-z][a-z\-]+)\s+[a-z]", 0)
 
 
+@needs(_APPOS)
 def def_appositive(s: Sent) -> str | None:
     """A concept or marked term glossed in apposition: 'singularities, places where …', 'X (i.e. …)'."""
     for m in _APPOS.finditer(s.plain):
@@ -352,6 +369,7 @@ def def_appositive(s: Sent) -> str | None:
 _ADJECTIVE = rx(r"^(more|less|very|most|least)\s|^[a-z\-]+(ing|ed|ic|al|ble|ous|ive|ful|less)$")
 
 
+@needs(_QUOTED_AS)
 def def_quoted_as(s: Sent) -> str | None:
     """'identify elements as “microstates”', 'as being a “broad basin”' -> the quoted name (a noun phrase)."""
     m = _QUOTED_AS.search(s.text)
@@ -363,18 +381,21 @@ def def_quoted_as(s: Sent) -> str | None:
 _THE_NAME = _rx(_QUOTED + r"\s+(?:is\s+)?the (?:preferred |usual |standard |common |technical )?(?:name|term|word)\b")
 
 
+@needs(_NAME_FOR, _THE_NAME)
 def def_name_for(s: Sent) -> str | None:
     """'"log likelihood ratio" is just another name for …', '("partition function" the preferred name)' -> the quoted name."""
     m = _NAME_FOR.search(s.text) or _THE_NAME.search(s.text)
     return clean_term(m.group(1)) if m else None
 
 
+@needs(_IN_THAT)
 def def_in_that(s: Sent) -> str | None:
     """'symmetries are "generic" in that they …' -> the marked word."""
     m = _IN_THAT.search(s.text)
     return clean_term(m.group(1)) if m else None
 
 
+@needs(_LABEL)
 def def_label(s: Sent) -> str | None:
     """'Type A: like …' — a short label glossed after a colon at the start."""
     m = _LABEL.search(s.stripped)
@@ -428,6 +449,7 @@ _GENERIC_NP = rx(r"^(other|many|some|several|few|more|lots|a lot|various|differe
 _WHICH_IS_JUST = rx(r",\s*which (?:is|are) (?:just|simply|basically|essentially|nothing but|precisely) (?:a|an|the)\b")
 
 
+@needs(_WHICH_IS_JUST)
 def def_which_is_just(s: Sent) -> str | None:
     """'X is an algebraic variety, which is just a manifold with …' -> the concept glossed."""
     m = _WHICH_IS_JUST.search(s.plain)
@@ -442,6 +464,7 @@ def def_which_is_just(s: Sent) -> str | None:
     return clean_term(" ".join(words[-2:])) if words else None
 
 
+@needs(_THERE_BE)
 def def_there_be(s: Sent) -> str | None:
     """'Finally, there can be redundancies, where …' -> the noun phrase introduced and glossed."""
     m = _THERE_BE.search(s.stripped)
@@ -450,6 +473,7 @@ def def_there_be(s: Sent) -> str | None:
     return clean_term(m.group(1))
 
 
+@needs(_PAREN_QUOTED)
 def def_paren_quoted(s: Sent) -> str | None:
     """'(“universality” in statistical physics)' -> the quoted technical name for what was described."""
     m = _PAREN_QUOTED.search(s.text)
@@ -461,18 +485,21 @@ def _concept_subject(s: Sent, subj: str) -> bool:
     return len(subj.split()) <= 5 and any(c and c.split()[0] in low for c in _concept_words(s))
 
 
+@needs(_MEASURES)
 def def_measures(s: Sent) -> str | None:
     """A concept as subject of 'measures / quantifies / tells us' ('So the RLCT tells us …')."""
     m = _MEASURES.search(s.stripped)
     return clean_term(m.group(1)) if m and _concept_subject(s, m.group(1)) else None
 
 
+@needs(_WRITTEN_AS)
 def def_written_as(s: Sent) -> str | None:
     """A concept 'can be written as / is given by' a formula."""
     m = _WRITTEN_AS.search(s.stripped)
     return clean_term(m.group(1)) if m and _concept_subject(s, m.group(1)) else None
 
 
+@needs(_NAMED_SYMBOL)
 def def_named_symbol(s: Sent) -> str | None:
     """'… like the expected generalization loss, G_n = …' -> the named quantity."""
     m = "=" in s.text and _NAMED_SYMBOL.search(s.text)  # a match has '='
@@ -520,7 +547,10 @@ def definition_of(s: Sent, disabled=frozenset()) -> tuple[str | None, list[str]]
     if s.text.rstrip().endswith("?") or len(s.words) < 4:
         return None, []
     term, fired = None, []
+    keys = sentence_keys(s)
     for rule in DEFINITION_RULES.active(disabled):
+        if rule.skip(keys):
+            continue
         t = rule.fn(s)
         if t:
             fired.append(rule.name)

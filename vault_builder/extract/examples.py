@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from .context import Sent
-from .prefilter import rx
+from .prefilter import needs, rx, sentence_keys
 from .ruler import Ruler
 
 MAX_PASSAGE = 4
@@ -35,56 +35,67 @@ _ANALOGY = _rx(r"\b(just as|is like|are like|analogous to|by analogy|an analogy|
 _DATA = _rx(r"\b(points?|data( points)?|dataset) .{0,30}\b(as our|as the) (only )?training data\b|\btraining data\b.{0,20}\bpoints\b")
 
 
+@needs(_SUPPOSE)
 def ex_suppose(s: Sent) -> bool:
     """'Suppose / Imagine / Consider / Let's say …' opens a hypothetical construction."""
     return bool(_SUPPOSE.search(s.plain))
 
 
+@needs(_FOR_EXAMPLE)
 def ex_for_example(s: Sent) -> bool:
     """'For example / For instance / E.g. …'."""
     return bool(_FOR_EXAMPLE.search(s.plain))
 
 
+@needs(_TOY)
 def ex_toy(s: Sent) -> bool:
     """'Here's a concrete toy example', 'consider a simple construction'."""
     return bool(_TOY.search(s.plain))
 
 
+@needs(_LET_MATH)
 def ex_let_math(s: Sent) -> bool:
     """'Let f(θ)(x) = θ1θ2x': a concrete construction."""
     return bool(_LET_MATH.search(s.text))
 
 
+@needs(_EXPERIMENT)
 def ex_experiment(s: Sent) -> bool:
     """'I tried some numerical experiments and found …'."""
     return bool(_EXPERIMENT.search(s.plain))
 
 
+@needs(_SOURCED_FIGURES)
 def ex_sourced_figures(s: Sent) -> bool:
     """'According to X, … 150 million years …': figures taken from a source, set against a claim."""
     return bool(_SOURCED_FIGURES.search(s.stripped))
 
 
+@needs(_DATA)
 def ex_training_points(s: Sent) -> bool:
     """'… consider the points (0,0) and (1,0) as our only training data'."""
     return bool(_DATA.search(s.plain))
 
 
+@needs(_IF_CONSTRUCT)
 def ex_if_construct(s: Sent) -> bool:
     """'If I instead fit a quartic, …': a hypothetical construction."""
     return bool(_IF_CONSTRUCT.search(s.plain))
 
 
+@needs(_DISPUTE_EG)
 def ex_dispute_eg(s: Sent) -> bool:
     """'This isn't obvious to me, e.g. under …': a dispute backed by an instance."""
     return bool(_DISPUTE_EG.search(s.stripped))
 
 
+@needs(_CONTRADICT)
 def ex_contradiction(s: Sent) -> bool:
     """'… which has identical loss as a non-singular point, contradicting your statement'."""
     return bool(_CONTRADICT.search(s.plain))
 
 
+@needs(_ANALOGY)
 def ex_analogy(s: Sent) -> bool:
     """Analogies ('just as …', 'is like …')."""
     return bool(_ANALOGY.search(s.plain)) and not s.in_comments
@@ -164,7 +175,8 @@ _CONTINUE_STOP = _rx(r"^(however|but|so|thus|therefore|hence|in summary|overall|
 
 
 def example_start(s: Sent, disabled=frozenset()) -> list[str]:
-    return [r.name for r in EXAMPLE_RULES.active(disabled) if r.fn(s)]
+    keys = sentence_keys(s)
+    return [r.name for r in EXAMPLE_RULES.active(disabled) if not r.skip(keys) and r.fn(s)]
 
 
 def passage_from(s: Sent) -> list[Sent]:

@@ -14,6 +14,7 @@ sign to 'k'), which lower-casing the text does not reproduce.
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 from re import _constants as K  # the parser's opcodes
 from re import _parser
 
@@ -65,6 +66,24 @@ class Rx:
         return f"Rx({self.pattern!r}, keys={sorted(self.keys) if self.keys else None})"
 
 
+def needs(*patterns):
+    """Decorator for a rule that fires only if one of `patterns` matches the sentence's text or plain
+    text (or a form of them with the same words, such as `s.low` or `s.stripped`): the rule lists skip
+    it for a sentence that has none of the patterns' keys (sentence_keys), without calling it."""
+    keys = frozenset().union(*(p.keys for p in patterns)) if all(isinstance(p, Rx) for p in patterns) else None
+
+    def mark(fn):
+        fn.gate = keys
+        return fn
+    return mark
+
+
+def sentence_keys(s) -> frozenset | None:
+    """The keys of a sentence's text and plain text together (None: skip no rule)."""
+    a, b = keys_of(s.plain), keys_of(s.text)
+    return None if a is None or b is None else a | b
+
+
 def rx(pattern: str, flags: int = re.I) -> Rx | re.Pattern:
     """The compiled pattern, as an Rx when it has keys (case-insensitive unless flags say otherwise)."""
     regex = re.compile(pattern, flags)
@@ -79,7 +98,6 @@ class _Keys:
         self.words: set[str] = set()
         self.prefixes: set[str] = set()
         self.suffixes: set[str] = set()
-        self.prefix_rx = self.suffix_rx = None
 
     def use(self, keys: frozenset) -> None:
         words = {k for k in keys if k[0] != ">" and k[-1] != "<"}
@@ -90,23 +108,23 @@ class _Keys:
         self.words |= words
         self.prefixes |= prefixes
         self.suffixes |= suffixes
-        alt = "|".join(sorted(self.prefixes))
-        self.prefix_rx = re.compile(f"(?<![a-z])(?:{alt})") if alt else None
-        alt = "|".join(sorted(self.suffixes))
-        self.suffix_rx = re.compile(f"(?:{alt})(?![a-z])") if alt else None
         _seen.clear()  # texts' keys were worked out without the new ones
 
     def of(self, low: str) -> frozenset:
         """The keys of a lower-case text: its words that some pattern requires, and its words' first
         and last four letters where a pattern requires those ("domi<", ">ated")."""
-        have = self.words.intersection(_WORDS.findall(low))
-        if self.prefix_rx is not None:
-            have.update([m + "<" for m in self.prefix_rx.findall(low)])
-        if self.suffix_rx is not None:
-            have.update([">" + m for m in self.suffix_rx.findall(low)])
+        words = _WORDS.findall(low)
+        have = self.words.intersection(words)
+        heads = self.prefixes.intersection(map(_HEAD, words))  # a shorter word's "head" is shorter: no key
+        if heads:
+            have.update([h + "<" for h in heads])
+        tails = self.suffixes.intersection(map(_TAIL, words))
+        if tails:
+            have.update([">" + t for t in tails])
         return frozenset(have)
 
 
+_HEAD, _TAIL = itemgetter(slice(None, 4)), itemgetter(slice(-4, None))
 _KEYS = _Keys()
 _seen: dict[str, frozenset | None] = {}
 

@@ -16,6 +16,12 @@ class Rule:
     name: str
     fn: Callable[..., Any]
     doc: str = ""
+    gate: frozenset | None = None
+    """Keys one of which a sentence needs for the rule to fire (prefilter.needs); None: always run it."""
+
+    def skip(self, keys: frozenset | None) -> bool:
+        """True when a sentence with these keys (prefilter.sentence_keys) cannot make the rule fire."""
+        return self.gate is not None and keys is not None and keys.isdisjoint(self.gate)
 
 
 class Ruler:
@@ -30,7 +36,7 @@ class Ruler:
             doc = entry[2] if len(entry) > 2 else (fn.__doc__ or "").strip().split("\n")[0]
             if any(r.name == rname for r in self.rules):
                 raise ValueError(f"duplicate rule name {rname!r} in {name}")
-            self.rules.append(Rule(rname, fn, doc))
+            self.rules.append(Rule(rname, fn, doc, getattr(fn, "gate", None)))
 
     def names(self) -> list[str]:
         return [r.name for r in self.rules]
