@@ -119,3 +119,32 @@ def test_stem_is_purepath_stem():
 
     for path in ["Claims/X.md", "X.md", "Maps/Canvas/A b.canvas", "a.b.md", ".md", "x.", "Folder/.hidden", "N", "a/b/"]:
         assert markdown.stem(path) == PurePosixPath(path).stem, path
+
+
+def _recursive_depths(members, targets):
+    """debate_map's column depths as first written, recursively."""
+    depth = {}
+
+    def depth_of(n, seen=frozenset()):
+        if n not in depth:
+            nexts = [t for t in targets.get(n, []) if t not in seen]
+            depth[n] = 1 + max(depth_of(t, seen | {n}) for t in nexts) if nexts else 0
+        return depth[n]
+
+    return {n: depth_of(n) for n in members}
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 6)), max_size=14), st.permutations(range(7)))
+def test_reply_depths_are_the_recursive_ones(arcs, order):
+    targets = {}
+    for u, v in arcs:
+        targets.setdefault(str(u), []).append(str(v))
+    members = [str(n) for n in order]
+    assert {n: d for n, d in maps.reply_depths(members, targets).items() if n in members} == _recursive_depths(members, targets)
+
+
+def test_a_long_reply_chain_does_not_recurse():
+    n = 5000
+    depths = maps.reply_depths([str(i) for i in range(n)], {str(i): [str(i - 1)] for i in range(1, n)})
+    assert depths[str(n - 1)] == n - 1

@@ -123,22 +123,50 @@ def argument_nodes(ctx: Ctx, pnode: str) -> tuple[list[str], list[tuple[str, str
     return [n for n in mine if n in members], sorted(arcs)
 
 
+def reply_depths(members: list[str], targets: dict[str, list[str]]) -> dict[str, int]:
+    """Each member's column: 0 if it answers nothing on the map, else one more than the deepest
+    thing it answers, ignoring an answer back into the chain being followed. Depth-first from each
+    member in turn, each node computed once; with an explicit stack, as a long reply chain in one
+    thread must not reach the recursion limit."""
+    depth: dict[str, int] = {}
+    on_chain: dict[str, int] = {}  # node -> how many frames of the current chain hold it
+
+    def enter(n: str) -> list:
+        nexts = [t for t in targets.get(n, []) if not on_chain.get(t)]
+        on_chain[n] = on_chain.get(n, 0) + 1
+        return [n, nexts, 0, -1]  # node, what it answers, next one to look at, deepest so far
+
+    for root in members:
+        if root in depth:
+            continue
+        stack = [enter(root)]
+        while stack:
+            frame = stack[-1]
+            n, nexts, i, deepest = frame
+            if i < len(nexts):
+                frame[2] = i + 1
+                if nexts[i] in depth:
+                    frame[3] = max(deepest, depth[nexts[i]])
+                else:
+                    stack.append(enter(nexts[i]))
+                continue
+            stack.pop()
+            on_chain[n] -= 1
+            depth[n] = 1 + deepest if nexts else 0
+            if stack:
+                stack[-1][3] = max(stack[-1][3], depth[n])
+    return depth
+
+
 def debate_map(ctx: Ctx, pnode: str) -> str:
     members, arcs = argument_nodes(ctx, pnode)
     targets: dict[str, list[str]] = {}
     for u, v, _ in arcs:
         targets.setdefault(u, []).append(v)
-    depth: dict[str, int] = {}
-
-    def depth_of(n: str, seen: frozenset = frozenset()) -> int:
-        if n not in depth:
-            nexts = [t for t in targets.get(n, []) if t not in seen]
-            depth[n] = 1 + max(depth_of(t, seen | {n}) for t in nexts) if nexts else 0
-        return depth[n]
-
+    depth = reply_depths(members, targets)
     columns: dict[int, list[str]] = {}
     for n in members:
-        columns.setdefault(depth_of(n), []).append(n)
+        columns.setdefault(depth[n], []).append(n)
     nodes = [{"id": cid("header"), "type": "text", "x": 0, "y": -2 * DY, "width": 2 * W, "height": H + 20,
               "text": f"**Debate on** {ctx.link(pnode)}: what is answered on the left, answers to the right. "
                       f"Red: disputed claims; purple: counterexamples; orange: key claims."}]
