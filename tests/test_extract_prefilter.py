@@ -99,7 +99,8 @@ def test_a_rule_its_gate_skips_would_not_have_fired():
 
     index = ConceptIndex(load_glossary(bundled_glossary_path())[0])
     paragraphs = [t for t in TEXTS if t.strip() and not t.lstrip().startswith("#")][:6000]
-    rulers = [definitions.DEFINITION_RULES, claims.CLAIM_VETOES, claims.CLAIM_CUES, examples.EXAMPLE_RULES]
+    rulers = [definitions.DEFINITION_RULES, claims.CLAIM_VETOES, claims.CLAIM_CUES, examples.EXAMPLE_RULES,
+              taxonomy.NORMATIVE_RULES, taxonomy.SCOPE_RULES, taxonomy.CERTAINTY_RULES]
     gated = [r for ruler in rulers for r in ruler if r.gate is not None]
     assert len(gated) > 40
     for k in range(0, len(paragraphs), 50):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from . import taxonomy as T
 from .context import Sent
 from .prefilter import caseless, needs, rx, sentence_keys
 from .ruler import Ruler
@@ -95,8 +96,8 @@ def veto_personal(s: Sent) -> bool:
 
 _FURNITURE_HINT = re.compile(r"\d|karma|point|utc|crosspost|comment|produced|\[|\^|reply|retriev|referenc|source|figure|fig\.|table|image|caption|rights|et al|arxiv|doi|isbn", re.I)
 _FURNITURE_MARKS = re.compile(r"[\d\[^]")
-_FURNITURE_WORDS = ("karma", "point", "utc", "crosspost", "comment", "produced", "reply", "retriev", "referenc", "source",
-                    "figure", "fig.", "table", "image", "caption", "rights", "et al", "arxiv", "doi", "isbn")
+_FURNITURE_WORDS = re.compile(r"karma|point|utc|crosspost|comment|produced|reply|retriev|referenc|source|figure|fig\.|"
+                              r"table|image|caption|rights|et al|arxiv|doi|isbn")  # _FURNITURE_HINT's words, lower case
 
 
 def _furniture_hint(text: str) -> bool:
@@ -106,8 +107,7 @@ def _furniture_hint(text: str) -> bool:
         return bool(_FURNITURE_HINT.search(text))
     if _FURNITURE_MARKS.search(text):
         return True
-    low = text.lower()
-    return any(w in low for w in _FURNITURE_WORDS)
+    return bool(_FURNITURE_WORDS.search(text.lower()))
 
 
 def veto_furniture(s: Sent) -> bool:
@@ -316,11 +316,12 @@ def cue_verdict(s: Sent) -> float:
     return 1.0 if _VERDICT.search(s.plain) else 0.0
 
 
+@needs(T._DEONTIC, T._PASSIVE_DEONTIC, T._RIGHT_WRONG, T._REQUIRES, T._NEED, T._IMPERATIVE, T._BENEFITS)
 def cue_prescription(s: Sent) -> float:
     """A prescription ('we should study X', 'X is the wrong framework'): normative claims are theses too."""
-    from .taxonomy import NORMATIVE_RULES  # local import: taxonomy imports context only
-    for rule in NORMATIVE_RULES:
-        res = rule.fn(s)
+    keys = sentence_keys(s)
+    for rule in T.NORMATIVE_RULES:
+        res = not rule.skip(keys) and rule.fn(s)
         if res:
             return 0.5 if res.startswith("normative") else 0.0
     return 0.0
@@ -398,7 +399,7 @@ CLAIM_CUES = Ruler("claim-cues", [
 def vetoed(s: Sent, disabled=frozenset()) -> str | None:
     keys = sentence_keys(s)
     for rule in CLAIM_VETOES.active(disabled):
-        if not rule.skip(keys) and rule.fn(s):
+        if (rule.gate is None or keys is None or not keys.isdisjoint(rule.gate)) and rule.fn(s):  # rule.skip, inlined
             return rule.name
     return None
 
@@ -407,8 +408,8 @@ def claim_score(s: Sent, disabled=frozenset()) -> tuple[float, list[str]]:
     total, fired = 0.0, []
     keys = sentence_keys(s)
     for rule in CLAIM_CUES.active(disabled):
-        if rule.skip(keys):
-            continue
+        if rule.gate is not None and keys is not None and keys.isdisjoint(rule.gate):
+            continue  # rule.skip(keys), inlined
         w = rule.fn(s)
         if w:
             total += w

@@ -21,6 +21,8 @@ from re import _parser
 _WORDS = re.compile(r"[a-z]+")
 _CUT = "\x00"
 """In the strings derived from a pattern: a word boundary (\\b, ^, $) or a character that is not a-z."""
+_KEY_CHARS = frozenset(':;=()[]{}"“”*$^%#@&|~+—–')
+"""Punctuation that can be a key (a text has it or not), as rarer than most words."""
 _MAX = 64
 """Most strings a part of a pattern may stand for before only a requirement is kept."""
 _BOUNDARY_AT = {K.AT_BOUNDARY, K.AT_BEGINNING, K.AT_BEGINNING_STRING, K.AT_END, K.AT_END_STRING}
@@ -98,21 +100,24 @@ class _Keys:
         self.words: set[str] = set()
         self.prefixes: set[str] = set()
         self.suffixes: set[str] = set()
+        self.chars: set[str] = set()
 
     def use(self, keys: frozenset) -> None:
-        words = {k for k in keys if k[0] != ">" and k[-1] != "<"}
-        prefixes = {k[:-1] for k in keys if k[-1] == "<"}
-        suffixes = {k[1:] for k in keys if k[0] == ">"}
-        if words <= self.words and prefixes <= self.prefixes and suffixes <= self.suffixes:
+        chars = {k for k in keys if k in _KEY_CHARS}
+        prefixes = {k[:-1] for k in keys if len(k) == 5 and k[-1] == "<"}
+        suffixes = {k[1:] for k in keys if len(k) == 5 and k[0] == ">"}
+        words = set(keys) - chars - {p + "<" for p in prefixes} - {">" + t for t in suffixes}
+        if words <= self.words and prefixes <= self.prefixes and suffixes <= self.suffixes and chars <= self.chars:
             return
         self.words |= words
         self.prefixes |= prefixes
         self.suffixes |= suffixes
+        self.chars |= chars
         _seen.clear()  # texts' keys were worked out without the new ones
 
     def of(self, low: str) -> frozenset:
-        """The keys of a lower-case text: its words that some pattern requires, and its words' first
-        and last four letters where a pattern requires those ("domi<", ">ated")."""
+        """The keys of a lower-case text: its words that some pattern requires, its words' first and
+        last four letters where a pattern requires those ("domi<", ">ated"), its punctuation keys."""
         words = _WORDS.findall(low)
         have = self.words.intersection(words)
         heads = self.prefixes.intersection(map(_HEAD, words))  # a shorter word's "head" is shorter: no key
@@ -121,6 +126,7 @@ class _Keys:
         tails = self.suffixes.intersection(map(_TAIL, words))
         if tails:
             have.update([">" + t for t in tails])
+        have.update(self.chars.intersection(low))
         return frozenset(have)
 
 
@@ -167,19 +173,30 @@ def required_keys(regex: re.Pattern) -> frozenset | None:
     return frozenset(keys) if keys else None
 
 
-def _key(s: str) -> str | None:
-    """The most telling key a text must have for `s` to occur in it: a whole word of s (the longest), else
-    the first or last four letters of a word that s bounds on one side only; None if there is none."""
-    whole, partial = "", ""
+_COMMON = frozenset("a an and are as at be but by can do for from has have i if in is it its no not of on or so "
+                    "that the their then there these they this to was we what when which will with would you".split())
+"""Words so frequent that a punctuation mark or a rarer word makes the better key."""
+
+
+def _key(s: str) -> tuple[str, float] | None:
+    """The most telling key a text must have for `s` to occur in it, and how telling it is: a whole word
+    of s (the longest; frequent words count little), a punctuation mark of _KEY_CHARS, or the first or
+    last four letters of a word that s bounds on one side only; None if there is none."""
+    best: tuple[str, float] | None = None
     for m in _WORDS.finditer(s):
         word, left, right = m.group(), m.start() > 0, m.end() < len(s)
         if left and right:
-            whole = max(whole, word, key=len)
-        elif left and len(word) >= 4 and not partial:
-            partial = word[:4] + "<"
-        elif right and len(word) >= 4 and not partial:
-            partial = ">" + word[-4:]
-    return (whole if len(whole) >= 4 or not partial else partial) or None
+            cand = (word, 0.5 if word in _COMMON else len(word))
+        elif (left or right) and len(word) >= 4:
+            cand = (word[:4] + "<", 4) if left else (">" + word[-4:], 4)
+        else:
+            continue
+        if best is None or cand[1] > best[1]:
+            best = cand
+    for ch in _KEY_CHARS.intersection(s):
+        if best is None or 2 > best[1]:
+            best = (ch, 2)
+    return best
 
 
 def _keys_needed(strings) -> set[str] | None:
@@ -191,17 +208,26 @@ def _keys_needed(strings) -> set[str] | None:
         key = _key(s)
         if key is None:
             return None
-        out.add(key)
+        out.add(key[0])
     return out
 
 
-def _score(strings) -> int:
-    keys = _keys_needed(strings)
-    return min(len(k.strip("<>")) for k in keys) if keys else 0
+def _score(strings) -> float:
+    if not strings:
+        return 0
+    keys = [_key(s) for s in strings]
+    return 0 if None in keys else min(k[1] for k in keys)
+
+
+def _boundary_chars(strings) -> bool:
+    """True for a set of single characters that are not letters (a boundary or punctuation)."""
+    return bool(strings) and all(len(x) == 1 and not x.isalpha() for x in strings)
 
 
 def _char(code: int) -> str | None:
     ch = chr(code)
+    if ch in _KEY_CHARS:
+        return ch
     if ch.isascii():
         return _CUT if not ch.isalpha() else ch.lower()
     return _CUT if ch.lower() == ch == ch.upper() else None
@@ -238,7 +264,7 @@ def _node(op, av) -> tuple[set | None, set | None]:
     if op in (K.MAX_REPEAT, K.MIN_REPEAT, K.POSSESSIVE_REPEAT):
         lo, hi, sub = av
         exact, req = _seq(sub)
-        if exact == {_CUT}:  # a run of boundary characters is one boundary
+        if _boundary_chars(exact):  # a run of boundary characters is one boundary
             return ({_CUT} if lo >= 1 else {_CUT, ""}), None
         if lo == 0:
             return ((exact | {""}) if hi == 1 and exact is not None else None), None
@@ -312,7 +338,7 @@ def _after_unknown(op, av, cur: set) -> set:
         return {""}
     lo, _, body = av
     body = _inline(body)
-    if not body or _node(*body[-1])[0] != {_CUT} or body[-1][0] is K.AT:
+    if not body or not _boundary_chars(_node(*body[-1])[0]) or body[-1][0] is K.AT:
         return {""}
     tails = {_CUT} | ({a[-1:] for a in cur} if lo == 0 else set())
     return {""} if "" in tails else tails

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from .context import Sent
-from .prefilter import rx
+from .prefilter import needs, rx, sentence_keys
 from .ruler import Ruler
 
 AXES = ("normative_or_descriptive", "universal_or_situational", "deterministic_or_stochastic")
@@ -46,12 +46,14 @@ _IMPERATIVE = _rx(r"^(so,? )?(as a practical takeaway,? )?(if [^,]+, )?(recogniz
 _BENEFITS = _rx(r"\b(benefits?|risks?)\b.*\b(outweigh)\b")
 
 
+@needs(_EPISTEMIC)
 def norm_epistemic(s: Sent) -> str | None:
     """'we should expect', 'must be that', 'should also generalise': predictions, descriptive."""
     m = _first(_EPISTEMIC, s.plain)
     return m and "descriptive:" + m
 
 
+@needs(_DEONTIC)
 def norm_deontic_modal(s: Sent) -> str | None:
     """A person-subject with should/must/need to/have to + action: an obligation."""
     m = _DEONTIC.search(s.plain)
@@ -63,36 +65,42 @@ def norm_deontic_modal(s: Sent) -> str | None:
     return "normative:" + m.group(0)
 
 
+@needs(_PASSIVE_DEONTIC)
 def norm_passive_deontic(s: Sent) -> str | None:
     """'X should be understood / more attention should go …'."""
     m = _first(_PASSIVE_DEONTIC, s.plain)
     return m and "normative:" + m
 
 
+@needs(_RIGHT_WRONG)
 def norm_right_wrong(s: Sent) -> str | None:
     """'is the wrong framework / the right object of study / the only fair comparison'."""
     m = _first(_RIGHT_WRONG, s.plain)
     return m and "normative:" + m
 
 
+@needs(_REQUIRES)
 def norm_requires(s: Sent) -> str | None:
     """'Understanding X requires Y', 'To fix X, we need …'."""
     m = _first(_REQUIRES, s.plain)
     return m and "normative:" + m[:40]
 
 
+@needs(_NEED)
 def norm_need(s: Sent) -> str | None:
     """'We need a balance …', 'we have to take some risks', 'more attention should …'."""
     m = _first(_NEED, s.plain)
     return m and "normative:" + m
 
 
+@needs(_IMPERATIVE)
 def norm_imperative(s: Sent) -> str | None:
     """An imperative addressed to the reader ('recognize that …', 'don't …')."""
     m = _first(_IMPERATIVE, s.opening)
     return m and "normative:" + m
 
 
+@needs(_BENEFITS)
 def norm_benefits(s: Sent) -> str | None:
     """A weighing of benefits against risks (a judgement about what to do)."""
     m = _first(_BENEFITS, s.plain)
@@ -124,6 +132,7 @@ _NOT_PROPER = rx(r"^([A-Z][a-z]+(ian|ean|ic)|I|The|A|An|This|That|These|Those|Bu
 _CONDITION = _rx(r"^(if|when|whenever|unless|provided|assuming|for) [^,]{3,60},")
 
 
+@needs(_THIS_CASE)
 def uni_this_case(s: Sent) -> str | None:
     """Tied to a particular case ('in this case', 'your example', 'this learning machine', 'so far')."""
     m = _first(_THIS_CASE, s.plain)
@@ -154,6 +163,7 @@ def _main_text(s: Sent) -> str:
 _MISSING_SUBJECT = _rx(r"^(if|when|whenever|unless) (is|are|has|have|was)\b")
 
 
+@needs(_CONDITION, _MISSING_SUBJECT)
 def uni_condition(s: Sent) -> str | None:
     """An opening condition on a particular object: a math symbol ('If $A$ is one-to-one, …'), or a
     symbol the source lost ('If is a one-to-one function, …')."""
@@ -185,6 +195,7 @@ def _main_clause(text: str) -> str:
     return re.sub(r"[“\"][^”\"]*[”\"]", " ", text)
 
 
+@needs(_HEDGE)
 def det_hedge(s: Sent) -> str | None:
     """An explicit hedge (probably, likely, typically, may, seems, roughly, to first order, …) outside quotes."""
     text = _NOT_HEDGE.sub(" ", _main_clause(s.plain))
@@ -206,10 +217,11 @@ AXIS_RULES = {
 def classify(s: Sent, disabled=frozenset()) -> tuple[dict, dict, list[str]]:
     """-> (taxonomy, cues, rules fired).  The first rule that fires on an axis decides it."""
     tax, cues, fired = {}, {}, []
+    keys = sentence_keys(s)
     for axis in AXES:
         tax[axis], cues[axis] = DEFAULTS[axis], "default"
         for rule in AXIS_RULES[axis].active(disabled):
-            res = rule.fn(s)
+            res = not rule.skip(keys) and rule.fn(s)
             if res:
                 label, _, cue = res.partition(":")
                 tax[axis], cues[axis] = label, cue.strip()
