@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from vault_builder import writer
+from vault_builder import render, writer
 from vault_builder.pipeline import BuildOptions, build
 from vault_builder.writer import USER_MARKER, write_vault
 
@@ -92,10 +92,15 @@ def test_failed_render_never_touches_the_vault(tmp_path, monkeypatch):
     build(BuildOptions(sources=GOLDEN_CORPUS, out=out, anki=False))
     before = snapshot(out / "vault")
 
-    def boom(*args, **kwargs):
-        raise RuntimeError("render failed")
+    real = render.render_files
 
-    monkeypatch.setattr("vault_builder.render.render_vault", boom)
+    def boom(*args, **kwargs):  # fails half-way, after some notes went to the writer
+        for n, file in enumerate(real(*args, **kwargs)):
+            if n == 20:
+                raise RuntimeError("render failed")
+            yield file
+
+    monkeypatch.setattr("vault_builder.render.render_files", boom)
     shutil.rmtree(out / ".cache")  # nothing changed: without its state the build runs instead of reusing the outputs
     with pytest.raises(RuntimeError):
         build(BuildOptions(sources=GOLDEN_CORPUS, out=out, anki=False))

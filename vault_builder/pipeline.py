@@ -1,6 +1,6 @@
 """The orchestrator: one function that reads like the pipeline.
 
-    ingest -> segment -> extract -> link -> render -> write vault -> export (items, graph, deck, report)
+    ingest -> segment -> extract -> link -> render (each note written as it comes) -> export (items, graph, deck, report)
 
 The library never prints or exits: it returns a BuildResult with Problems; the CLI prints them
 and chooses the exit code.
@@ -11,7 +11,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from . import __version__, buildcache, export, ingest, link, render, segment, writer
 from .extract import extract
@@ -124,15 +124,15 @@ def build(options: BuildOptions, log: Callable[[str], None] = lambda line: None,
         result.counts["graph_nodes"] = graph.number_of_nodes()
         result.counts["graph_edges"] = graph.number_of_edges()
     vault_dir = options.out / "vault"
-    with phase(result, "render", log, progress):
-        cache = (options.cache_dir or default_cache_dir()) / "snippets"
-        files = render.render_vault(corpus, items, concepts, graph, snippets=options.snippets,
-                                    snippet_cache=cache, problems=result.problems)
-        result.counts["notes"] = sum(1 for name in files if name.endswith(".md"))
     buildcache.forget(options.out)
-    with phase(result, "write", log, progress):
+    with phase(result, "render", log, progress):
+        # Rendered notes go to the writer as they come, never all in memory at once: render and
+        # write are one stage.
+        cache = (options.cache_dir or default_cache_dir()) / "snippets"
+        files = counted(render.render_files(corpus, items, concepts, graph, snippets=options.snippets,
+                                            snippet_cache=cache, problems=result.problems), result.counts)
         result.problems += writer.write_vault(vault_dir, files, overwrite_settings=options.overwrite_settings)
-        del files  # the rendered vault is the largest object of a build: free it before the exports
+    del corpus  # the exports need the items and the graph only
     with phase(result, "export", log, progress):
         export.write_items(options.out / "items.jsonl", items)
         export.write_graph(options.out / "graph.json", graph)
@@ -146,6 +146,14 @@ def build(options: BuildOptions, log: Callable[[str], None] = lambda line: None,
     export.write_report(options.out / "build-report.json", result, __version__)
     buildcache.save(options.out, print_, result.problems, result.counts)
     return result
+
+
+def counted(files: Iterator[tuple[str, str | bytes]], counts: dict) -> Iterator[tuple[str, str | bytes]]:
+    """Pass the rendered files through, counting the notes."""
+    counts["notes"] = 0
+    for path, content in files:
+        counts["notes"] += path.endswith(".md")
+        yield path, content
 
 
 def fingerprint_options(options: BuildOptions, content: Path) -> dict:
@@ -167,7 +175,7 @@ def check_paths(content: Path, out: Path) -> None:
 STAGE_COUNTS = {
     "ingest": ("files",), "segment": ("posts", "threads", "comments"),
     "extract": ("claims", "definitions", "examples", "counterexamples"),
-    "link": ("concepts", "graph_nodes", "graph_edges"), "render": ("notes",), "write": (), "export": ("anki_cards",),
+    "link": ("concepts", "graph_nodes", "graph_edges"), "render": ("notes",), "export": ("anki_cards",),
 }
 """The counts a stage's summary line shows (keys of BuildResult.counts)."""
 

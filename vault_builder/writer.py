@@ -5,8 +5,8 @@ failed build leaves the previous vault as it was. The user owns: every file the 
 generate (tracked in MANIFEST), generated files they edited after the build stopped generating
 them, the `.obsidian/` settings they had or changed (unless overwrite_settings), the user-owned
 properties of generated notes (USER_FIELDS) and the text below the USER_MARKER line of generated
-notes. Everything is written in sorted order and the manifest is sorted: the same input gives the
-same bytes.
+notes. A file's bytes depend only on its content and the old vault, never on the order files come
+in, and the manifest is sorted: the same input gives the same bytes.
 """
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from .models import Problem
@@ -31,8 +32,10 @@ def sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def write_vault(vault: Path, files: dict[str, str | bytes], overwrite_settings: bool = False) -> list[Problem]:
-    """Replace the generated part of `vault` by `files` (relative POSIX path -> content).
+def write_vault(vault: Path, files: Mapping[str, str | bytes] | Iterable[tuple[str, str | bytes]],
+                overwrite_settings: bool = False) -> list[Problem]:
+    """Replace the generated part of `vault` by `files` (relative POSIX path -> content, or such
+    pairs as they are rendered: each is stored and can be let go before the next one comes).
 
     overwrite_settings: write the build's `.obsidian/` files even over settings the user has
     (by default a settings file that exists and is not the one the last build wrote is kept).
@@ -48,8 +51,10 @@ def write_vault(vault: Path, files: dict[str, str | bytes], overwrite_settings: 
     try:
         stage = Staging(staging)
         generated: dict[str, str] = {}
-        for rel, content in sorted(files.items()):
+        for rel, content in (files.items() if isinstance(files, Mapping) else files):
             check_relative(rel)
+            if rel in generated:  # a second write could go through a hard link into the old vault
+                raise ValueError(f"{rel!r} is generated twice")
             fresh = content.encode("utf-8") if isinstance(content, str) else content
             generated[rel] = sha(fresh)  # what we wrote, so a later user edit can be told apart
             data = fresh
@@ -64,7 +69,7 @@ def write_vault(vault: Path, files: dict[str, str | bytes], overwrite_settings: 
                     problems.append(Problem("info", "kept-user-settings",
                                             "kept your settings file (build with overwrite_settings to replace it)", rel))
             stage.write(rel, data)
-        copy_user_files(vault, staging, before, set(files), old)
+        copy_user_files(vault, staging, before, set(generated), old)
         (staging / MANIFEST).write_text(manifest_text(generated), encoding="utf-8")
         swap(staging, vault)
     except BaseException:

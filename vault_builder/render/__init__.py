@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import jinja2
 import networkx as nx
@@ -249,7 +249,17 @@ def edge_index(g: nx.MultiDiGraph) -> EdgeIndex:
 def render_vault(corpus: Corpus, items: list[Item], concepts: list[Concept], graph: nx.MultiDiGraph,
                  extras: Extras | None = None, *, snippets: bool = False, snippet_cache: Path | None = None,
                  problems: list | None = None) -> dict[str, str | bytes]:
-    """All vault files: notes, maps, canvases and `.obsidian/` settings.
+    """All vault files (relative path -> content), sorted: render_files() gathered in one dict."""
+    return dict(sorted(render_files(corpus, items, concepts, graph, extras, snippets=snippets,
+                                    snippet_cache=snippet_cache, problems=problems)))
+
+
+def render_files(corpus: Corpus, items: list[Item], concepts: list[Concept], graph: nx.MultiDiGraph,
+                 extras: Extras | None = None, *, snippets: bool = False, snippet_cache: Path | None = None,
+                 problems: list | None = None) -> Iterator[tuple[str, str | bytes]]:
+    """All vault files as (relative path, content), one group of notes after another: notes, maps,
+    canvases and `.obsidian/` settings. A generator, so the writer can store each group and let it go
+    (the rendered vault is the largest thing a build holds).
 
     extras: more Markdown per concept name (shown under "Compute it"). snippets: also embed the
     executable snippets (vault_builder.snippets) with their outputs, copy the numeric module to
@@ -269,16 +279,17 @@ def render_vault(corpus: Corpus, items: list[Item], concepts: list[Concept], gra
 
     ctx.extras = extra
     ctx.computations = prepared.index
-    files: dict[str, str | bytes] = {}
-    files.update(posts.render(ctx))
-    files.update(item_notes.render(ctx))
-    files.update(concept_notes.render(ctx))
-    files.update(computations.topic_notes(ctx, prepared))
-    files.update(pages.render(ctx))
-    files.update(maps.render(ctx))
-    files.update(prepared.files)
-    files.update(obsidian.settings_files())
-    return dict(sorted(files.items()))
+    groups = (lambda: posts.render(ctx), lambda: item_notes.render(ctx), lambda: concept_notes.render(ctx),
+              lambda: computations.topic_notes(ctx, prepared), lambda: pages.render(ctx), lambda: maps.render(ctx),
+              lambda: prepared.files, obsidian.settings_files)
+    seen: set[str] = set()
+    for group in groups:
+        files = group()
+        for path, content in (files.items() if isinstance(files, dict) else files):
+            if path in seen:  # note names are claimed once (paths.NameRegistry): a repeat is a bug
+                raise ValueError(f"two vault files at {path!r}")
+            seen.add(path)
+            yield path, content
 
 
-__all__ = ["render_vault", "environment", "templates_dir", "Ctx", "stem"]
+__all__ = ["render_vault", "render_files", "environment", "templates_dir", "Ctx", "stem"]

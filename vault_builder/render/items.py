@@ -1,6 +1,8 @@
 """One note per claim, definition, example and counterexample, with full provenance."""
 from __future__ import annotations
 
+from typing import Iterator
+
 from ..models import Item
 from ..tags import TAXONOMY_AXES, item_tags
 from . import Ctx
@@ -13,8 +15,9 @@ AXIS_NAMES = {"normative_or_descriptive": "Normative or descriptive",
               "deterministic_or_stochastic": "Deterministic or stochastic"}
 
 
-def render(ctx: Ctx) -> dict[str, str]:
-    return {item.note: render_item(ctx, item) for item in ctx.items}
+def render(ctx: Ctx) -> Iterator[tuple[str, str]]:
+    """(path, note) one item at a time: the item notes are most of a vault's bytes."""
+    return ((item.note, render_item(ctx, item)) for item in ctx.items)
 
 
 def front(ctx: Ctx, item: Item, concepts: list[str]) -> dict:
