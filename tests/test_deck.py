@@ -611,12 +611,27 @@ _tricky = st.text(alphabet="abyé Zs\u00a0\u3000\t\n\r\x00\x85\u2028\u2060«“\
 @given(text=_tricky, cloze=st.booleans(), hide=st.sampled_from([None, "", "ab", "by", "a b", "say"]))
 def test_plain_text_shortcut_renders_like_markdown_it(text, cloze, hide):
     """Text without Markdown skips markdown-it: the result must be what markdown-it gives."""
-    from vault_builder.deck.markup import _clean_markdown, _term_pattern
+    from vault_builder.deck.markup import _clean_markdown
 
-    term = _term_pattern(hide) if hide and hide.strip() else None
-    expected = _RENDERER._render_markdown(_clean_markdown(text), cloze, term)
+    expected = _RENDERER._render_markdown(_clean_markdown(text), cloze, hide)
     expected = expected.replace("\x02", "{{c1::").replace("\x03", "}}")
     assert _RENDERER._render(text, cloze, hide) == expected
+
+
+_ascii_words = st.text(alphabet="abyYsSeE_1 ", min_size=1, max_size=12)
+
+
+@settings(max_examples=800, deadline=None)
+@given(text=st.text(alphabet="abyYsSeEi_1 -.\t\n\x1c\u00e9\u017f", max_size=40),
+       term=_ascii_words | st.sampled_from(["by", "ay", "Bus", "a b", "say y", "s", "k-means", "é"]))
+def test_term_marking_without_regex_matches_the_regex(text, term):
+    """Cloze terms are found without compiling their pattern where that is exact (ASCII)."""
+    from vault_builder.deck.markup import _CLOZE_CLOSE, _CLOZE_OPEN, _mark_term, _term_pattern
+
+    if not term.strip():
+        return
+    expected = _term_pattern(term).sub(lambda m: _CLOZE_OPEN + m.group(0) + _CLOZE_CLOSE, text)
+    assert _mark_term(text, term) == expected
 
 
 @pytest.mark.parametrize("text", ["Plain words, and “quotes” (with 5 digits: 12.5%) — fine!",
@@ -655,3 +670,37 @@ def test_keys_unique_and_stable_under_reordering(order, drop):
     keys = assign_keys(subset, known)
     assert keys == {it.id: it.id for it in subset}
     assert len(set(keys.values())) == len(keys)
+
+
+# ------------------------------------------------------------------------------------------
+# Shortcuts of the package writer, checked against what they replace
+# ------------------------------------------------------------------------------------------
+
+_html = st.text(alphabet="<>/ab1 !-[]CDAT\n\x1f\"=", max_size=30)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_html, min_size=1, max_size=4))
+def test_invalid_tag_check_finds_what_genanki_finds(fields):
+    from vault_builder.deck.apkg import _INVALID_TAG
+
+    genanki_finds = [genanki.Note._find_invalid_html_tags_in_field(f) for f in fields]
+    assert [_INVALID_TAG.findall(f) for f in fields] == genanki_finds
+    if any(genanki_finds):  # the joined fields are searched first
+        assert _INVALID_TAG.search("\x1f".join(fields))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=20) | st.text(alphabet="ab /.-_~%&?#é", max_size=20))
+def test_uri_quoting_is_urllib_quote(text):
+    from vault_builder.deck.cards import _quote_all
+
+    assert _quote_all(text) == urllib.parse.quote(text, safe="")
+
+
+def test_content_hash_is_the_hash_of_its_fields():
+    from vault_builder.deck.cards import _hash, _NoteSpec
+
+    spec = _NoteSpec("k", "k", "SLT::Claims", "basic", {"Front": "«é» \"q\" \\ \n", "Back": "b"},
+                     ["type::claim", "concept::a"])
+    assert spec.content_hash() == _hash([spec.model, spec.deck, spec.field_list, sorted(spec.tags)])

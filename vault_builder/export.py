@@ -108,31 +108,48 @@ def _indented(obj, level: int, out: list[str]) -> None:
     if not obj:
         out.append("{}" if is_dict else "[]")
         return
-    inner, outer = "\n" + " " * (level + 1), "\n" + " " * level
-    if _flat(obj.values() if is_dict else obj):
+    values = obj.values() if is_dict else obj
+    if _flat(values):
+        inner, outer = "\n" + " " * (level + 1), "\n" + " " * level
         text = "".join(_encoder("," + inner, True)(obj, 0))
         out.append(text[0] + inner + text[1:-1] + outer + text[-1])
-    elif not is_dict and all(type(v) is dict and v and _flat(v.values()) for v in obj):
-        out.append(_list_of_flat_dicts(obj, level))
+    elif (all(type(v) is dict and v and _flat(v.values()) for v in values)
+          and (not is_dict or all(type(k) is str for k in obj))):
+        out.append(_of_flat_dicts(obj, level))
     else:
-        out.append("{" if is_dict else "[")
-        separator = inner
-        for key, value in sorted(obj.items()) if is_dict else [(None, v) for v in obj]:
-            out.append(separator + encode_basestring(_key(key)) + ": " if is_dict else separator)
+        _indented_items(obj, level, out)
+
+
+def _indented_items(obj, level: int, out: list[str]) -> None:
+    """A container item by item (the general case)."""
+    is_dict = isinstance(obj, dict)
+    inner, outer = "\n" + " " * (level + 1), "\n" + " " * level
+    out.append("{" if is_dict else "[")
+    separator = inner
+    for key, value in sorted(obj.items()) if is_dict else [(None, v) for v in obj]:
+        out.append(separator + encode_basestring(_key(key)) + ": " if is_dict else separator)
+        if type(value) is str:  # the commonest value: no call
+            out.append(encode_basestring(value))
+        else:
             _indented(value, level + 1, out)
-            separator = "," + inner
-        out.append(outer + ("}" if is_dict else "]"))
+        separator = "," + inner
+    out.append(outer + ("}" if is_dict else "]"))
 
 
-def _list_of_flat_dicts(obj: list | tuple, level: int) -> str:
-    """One C-encoder call for the whole list (graph.json's links): its dicts' items are separated
-    by newline + their indentation; a dict's closing "}", that separator and the next "{" can only
-    meet between two dicts (a separator inside a dict is followed by a key), so one replace adds
-    the lines the dicts' braces get."""
+def _of_flat_dicts(obj, level: int) -> str:
+    """A list or dict of flat dicts (graph.json's links, state.json's items and notes): each dict
+    by one C-encoder call."""
     ind1, ind2 = " " * (level + 1), " " * (level + 2)
-    text = "".join(_encoder(",\n" + ind2, True)(obj, 0))
-    body = text[2:-2].replace("},\n" + ind2 + "{", f"\n{ind1}}},\n{ind1}{{\n{ind2}")
-    return f"[\n{ind1}{{\n{ind2}{body}\n{ind1}}}\n{' ' * level}]"
+    encode = _encoder(",\n" + ind2, True)
+    head, tail = "{\n" + ind2, "\n" + ind1 + "}"
+    if isinstance(obj, dict):
+        entries = [encode_basestring(k) + ": " + head + "".join(encode(v, 0))[1:-1] + tail
+                   for k, v in sorted(obj.items())]
+        opening, closing = "{", "}"
+    else:
+        entries = [head + "".join(encode(v, 0))[1:-1] + tail for v in obj]
+        opening, closing = "[", "]"
+    return opening + "\n" + ind1 + (",\n" + ind1).join(entries) + "\n" + " " * level + closing
 
 
 def _key(key) -> str:

@@ -1,6 +1,7 @@
 """Rendering: Markdown + $math$ → Anki HTML."""
 from __future__ import annotations
 
+import functools
 import html
 import re
 
@@ -52,22 +53,21 @@ class _Renderer:
 
     def _render(self, text: str, cloze: bool, hide: str | None) -> str:
         text = _clean_markdown(text)
-        term = _term_pattern(hide) if hide and hide.strip() else None
         if _PLAIN.fullmatch(text):
             # One line with no Markdown or math in it: markdown-it would make it one paragraph
             # of one text token and only escape it.
-            out = escapeHtml(_mark_term(text, term))
+            out = escapeHtml(_mark_term(text, hide))
         else:
-            out = self._render_markdown(text, cloze, term)
+            out = self._render_markdown(text, cloze, hide)
         return out.replace(_CLOZE_OPEN, "{{c1::").replace(_CLOZE_CLOSE, "}}")
 
-    def _render_markdown(self, text: str, cloze: bool, term: re.Pattern | None) -> str:
+    def _render_markdown(self, text: str, cloze: bool, hide: str | None) -> str:
         env = {"cloze": cloze}
         tokens = self.md.parse(text, env)
         for tok in tokens:
             for child in tok.children or ():
                 if child.type == "text":
-                    child.content = _mark_term(child.content, term)
+                    child.content = _mark_term(child.content, hide)
         out = self.md.renderer.render(tokens, self.md.options, env).replace(_GUARD, "").strip()
         if out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
             out = out[3:-4]
@@ -85,11 +85,19 @@ _PLAIN = re.compile(r"""(?:[^\W\d_]|["'(“‘«])"""  # starts no block (headin
 """Text that markdown-it renders as its escaped self (a single paragraph, without ``<p>``)."""
 
 
-def _mark_term(text: str, term: re.Pattern | None) -> str:
-    """Wrap the occurrences of ``term`` in cloze markers."""
-    if term is None:
+def _mark_term(text: str, hide: str | None) -> str:
+    """Wrap the occurrences of ``hide`` (as ``_term_pattern`` finds them) in cloze markers."""
+    if not (hide and hide.strip()):
         return text
-    return term.sub(lambda m: _CLOZE_OPEN + m.group(0) + _CLOZE_CLOSE, text)
+    spans = _ascii_term_spans(text, hide)
+    if spans is None:
+        return _term_pattern(hide).sub(lambda m: _CLOZE_OPEN + m.group(0) + _CLOZE_CLOSE, text)
+    out, pos = [], 0
+    for start, end in spans:
+        out += [text[pos:start], _CLOZE_OPEN, text[start:end], _CLOZE_CLOSE]
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def _guard_leading_dollar(state) -> None:
@@ -110,6 +118,7 @@ def _clean_markdown(text: str) -> str:
     return _BLOCK_ID.sub("", text).strip()
 
 
+@functools.lru_cache(maxsize=4096)  # definitions of one term share it; compiling is slow
 def _term_pattern(term: str) -> re.Pattern:
     """Matches ``term`` case-insensitively as whole words, plurals included (energy/energies)."""
     words = term.split()
@@ -120,6 +129,47 @@ def _term_pattern(term: str) -> re.Pattern:
         tail = re.escape(last) + r"(?:e?s)?"
     body = r"\s+".join([re.escape(w) for w in words] + [tail])
     return re.compile(r"(?<!\w)" + body + r"(?!\w)", re.IGNORECASE)
+
+
+_ASCII_WORD = re.compile(r"[A-Za-z0-9_]+")
+"""What ``\\w+`` matches in ASCII text."""
+
+
+def _ascii_term_spans(text: str, term: str) -> list[tuple[int, int]] | None:
+    """Where ``_term_pattern(term)`` matches in ``text``, without compiling it (slow, and every
+    definition has its own term), when both are ASCII and the term is made of ``\\w`` words
+    (None otherwise).  In ASCII a case-insensitive match is an equality of lower-cased text, the
+    pattern's words are whole ``\\w+`` runs, and the ``\\s+`` between them a gap of whitespace."""
+    forms = _term_forms(term)
+    if forms is None or not text.isascii():
+        return None
+    words, last_forms = forms
+    tokens = [(m.start(), m.end(), m.group().lower()) for m in _ASCII_WORD.finditer(text)]
+    n, i, spans = len(words) + 1, 0, []
+    while i + n <= len(tokens):
+        run = tokens[i:i + n]
+        if (run[-1][2] in last_forms and all(tok[2] == word for tok, word in zip(run, words))
+                and all(text[a[1]:b[0]].isspace() for a, b in zip(run, run[1:]))):
+            spans.append((run[0][0], run[-1][1]))
+            i += n
+        else:
+            i += 1
+    return spans
+
+
+@functools.lru_cache(maxsize=4096)
+def _term_forms(term: str) -> tuple[list[str], frozenset[str]] | None:
+    """(the lower-cased words before the last, the forms of the last word) as ``_term_pattern``
+    allows them, for a term of ASCII ``\\w`` words; else None."""
+    words = term.split()
+    if not words or not term.isascii() or not all(_ASCII_WORD.fullmatch(w) for w in words):
+        return None
+    last = words.pop()
+    if re.search(r"[^aeiou]y$", last, re.IGNORECASE):
+        forms = {last[:-1] + "y", last[:-1] + "ies"}
+    else:
+        forms = {last, last + "es", last + "s"}
+    return [w.lower() for w in words], frozenset(f.lower() for f in forms)
 
 
 def _e(text: str) -> str:
