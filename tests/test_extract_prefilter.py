@@ -85,8 +85,6 @@ def test_hand_written_shortcuts_agree_with_their_patterns():
     texts = TEXTS + ["Ünïcode 2 \u212aarma", "see Fig. 3", "x ^ y", "IMPORT os;", "the more, the better", "the bigger, the slower"]
     for text in texts:
         assert claims._furniture_hint(text) == bool(claims._FURNITURE_HINT.search(text)), text
-        if not any(h in text for h in claims._CODE_HINTS):
-            assert not claims._CODE.search(text), text
         both = bool(claims._COMPARE.search(text) or ("," in text and claims._COMPARE_THE.search(text)))
         assert both == bool(compare.search(text)), text
 

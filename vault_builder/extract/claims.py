@@ -55,6 +55,7 @@ _CITE = _rx(r"^\s*\[?\d+\]?[:.)]\s+[A-Z]|\b(et al\.?,? (19|20)\d\d|arxiv|doi:|is
 _INDIRECT_Q = _rx(r"\bthe (\w+ )?question (is|becomes|remains|here is) (whether|why|how|what|if|which)\b|^(i wonder|i'?m wondering)\b")
 
 
+@needs(_INDIRECT_Q, chars="?")
 def veto_question(s: Sent) -> bool:
     """Questions are not claims (rhetorical and indirect ones included: 'the question is why …')."""
     t = s.text.rstrip(" *_)\"”’'")
@@ -143,13 +144,13 @@ def veto_list_intro(s: Sent) -> bool:
     return s.text.rstrip(" *_").endswith((":", ","))
 
 
-_CODE = re.compile(r"(\bdef |\bimport |\breturn\b.*[=(]|[{};]\s*$|^\s*>>>)")
-_CODE_HINTS = ("def ", "import ", "return", "{", "}", ";", ">>>")
+_CODE = rx(r"(\bdef |\bimport |\breturn\b.*[=(]|[{};]\s*$|^\s*>>>)", 0)
 
 
+@needs(_CODE)
 def veto_code(s: Sent) -> bool:
     """Code-like text (calls, assignments, braces) is not prose."""
-    return any(h in s.text for h in _CODE_HINTS) and bool(_CODE.search(s.text))  # a match has a hint
+    return bool(_CODE.search(s.text))
 
 
 def veto_overlong(s: Sent) -> bool:
@@ -329,6 +330,8 @@ def cue_prescription(s: Sent) -> float:
 
 def cue_concept_subject(s: Sent) -> float:
     """A glossary concept is the subject (mentioned in the first words): the sentence is about the subject matter."""
+    if not s.surfaces:
+        return 0.0
     head = " ".join(s.plain.split()[:4]).lower()
     return 0.8 if any(x and x.split()[0] in head for x in s.surfaces) else 0.0
 
@@ -336,6 +339,7 @@ def cue_concept_subject(s: Sent) -> float:
 _FIRST_PERSON = _rx(r"\b(i|i'm|i've|i'd|i'll|me|my|mine|myself)\b")
 
 
+@needs(_FIRST_PERSON, _THESIS)  # without a _THESIS match the head's words are the sentence's
 def pen_first_person(s: Sent) -> float:
     """A sentence whose subject is the speaker (outside 'I think that …') is conversation more often than thesis."""
     text = _THESIS.sub(" ", s.plain).strip().lstrip("(*_\"“")
@@ -343,9 +347,10 @@ def pen_first_person(s: Sent) -> float:
     return -0.5 if _FIRST_PERSON.search(head) else 0.0
 
 
-_INLINE_MATH = re.compile(r"\$[^$]+\$")
+_INLINE_MATH = rx(r"\$[^$]+\$", 0)
 
 
+@needs(_INLINE_MATH)
 def pen_math(s: Sent) -> float:
     """Mostly-math sentences are derivations, not claims."""
     math = sum(len(m) for m in _INLINE_MATH.findall(s.text))
@@ -404,13 +409,32 @@ def vetoed(s: Sent, disabled=frozenset()) -> str | None:
     return None
 
 
-def claim_score(s: Sent, disabled=frozenset()) -> tuple[float, list[str]]:
-    total, fired = 0.0, []
+CONCEPT_CUES = frozenset({"claim.concept-subject", "claim.concepts"})
+"""The cues that look at a sentence's concepts, which grow once the corpus's own definitions are known;
+the others look at the sentence and its place in the post only."""
+
+
+def text_cues(s: Sent, disabled=frozenset()) -> dict[str, float]:
+    """The weights of the cues but CONCEPT_CUES that fire, by name."""
+    out = {}
     keys = sentence_keys(s)
     for rule in CLAIM_CUES.active(disabled):
-        if rule.gate is not None and keys is not None and keys.isdisjoint(rule.gate):
+        if rule.name in CONCEPT_CUES or (rule.gate is not None and keys is not None and keys.isdisjoint(rule.gate)):
             continue  # rule.skip(keys), inlined
         w = rule.fn(s)
+        if w:
+            out[rule.name] = w
+    return out
+
+
+def claim_score(s: Sent, disabled=frozenset(), cues: dict[str, float] | None = None) -> tuple[float, list[str]]:
+    """The sum of the weights of the cues that fire (in rule order), and their names; `cues` are the
+    text_cues of the sentence when already known."""
+    if cues is None:
+        cues = text_cues(s, disabled)
+    total, fired = 0.0, []
+    for rule in CLAIM_CUES.active(disabled):
+        w = rule.fn(s) if rule.name in CONCEPT_CUES else cues.get(rule.name)
         if w:
             total += w
             fired.append(rule.name)

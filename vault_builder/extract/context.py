@@ -3,18 +3,31 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from ..models import Block, Comment, Post
 from . import sentences as sentsplit
 from .glossary import ConceptIndex, _fold
-from .prefilter import same_words
+from .prefilter import same_words, share_keys
 
 SKIP_KINDS = {"code", "image", "math", "heading"}
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _MATH = re.compile(r"\$\$.+?\$\$|\$[^$]+\$")
 _LINK_TARGET = re.compile(r"\]\([^)]*\)")
 _EMPHASIS = re.compile(r"[*_`]")
+
+
+class _cached:
+    """functools.cached_property without its lock (Python 3.11 takes one on every first access, and
+    rules ask for a few properties of every sentence)."""
+
+    def __init__(self, fn):
+        self.fn, self.name, self.__doc__ = fn, fn.__name__, fn.__doc__
+
+    def __get__(self, obj, cls=None):
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.fn(obj)  # the instance's value hides this descriptor
+        return value
 
 
 @dataclass
@@ -51,35 +64,37 @@ class Sent:
     """Block is the last content block of the post body / comment."""
     nblocks: int = 1
 
-    @cached_property
+    @_cached
     def low(self) -> str:
         return same_words(self.text, self.text.lower())
 
-    @cached_property
+    @_cached
     def words(self) -> list[str]:
         return WORD.findall(self.text)
 
-    @cached_property
+    @_cached
     def plain(self) -> str:
         """Text without math, emphasis and link targets (for the word-level rules)."""
         t = _MATH.sub(" MATH ", self.text)
         t = _LINK_TARGET.sub("]", t)
         t = t.replace("’", "'").replace("‘", "'")
-        return _EMPHASIS.sub("", t)
+        plain = _EMPHASIS.sub("", t)
+        share_keys(self.text, plain)
+        return plain
 
     # Forms of `plain` the opening-word rules look at; they have plain's words, so the regex
     # prefilter reuses plain's (prefilter.same_words).
 
-    @cached_property
+    @_cached
     def stripped(self) -> str:
         return same_words(self.plain, self.plain.strip())
 
-    @cached_property
+    @_cached
     def opening(self) -> str:
         """Without leading emphasis or quotes."""
         return same_words(self.plain, self.stripped.lstrip("*_\"“"))
 
-    @cached_property
+    @_cached
     def opening_paren(self) -> str:
         """Without a leading parenthesis, emphasis or quotes."""
         return same_words(self.plain, self.stripped.lstrip("(*_\"“"))
@@ -148,7 +163,7 @@ def block_sents(blocks: list[Block], post: Post, index: ConceptIndex, *, in_comm
         for k, (a, e) in enumerate(spans):
             text = b.text[a:e]
             mentions = index.spans(text)
-            folded = _fold(text).lower()
+            folded = _fold(text).lower() if mentions else ""
             names = []
             for _, _, n in mentions:
                 if n not in names:

@@ -143,6 +143,7 @@ def def_we_define(s: Sent) -> str | None:
     return clean_term(q.group(1) if q else _cut_np(m.group(1), 4))
 
 
+@needs(_ASSIGN)  # searched in the text with '$' made a space: the same keys
 def def_assign(s: Sent) -> str | None:
     """'X := …' -> the noun before the symbol when named ('the empirical entropy, S_n :='), else the symbol."""
     if ":=" not in s.text:
@@ -166,8 +167,10 @@ _DEIXIS_SUBJ = rx(r"^(this|that|it|which|when|so|anyway|also|then|here|there|wha
 
 
 _REFERS_HINT = re.compile(r"refer|mean|stand|denote|short")
+_REFER_QUOTED = rx(r"\brefer(?:s|ring)? to (?:the |a |an )?[“\"]([^”\"]{3,40})[”\"].*\bmean")
 
 
+@needs(_REFERS, _BY_MEAN, _REFER_QUOTED)
 def def_refers_to(s: Sent) -> str | None:
     """'X refers to / means / stands for …' and 'by X I mean' -> X (X a short noun phrase, not 'this')."""
     if not _REFERS_HINT.search(s.low):
@@ -180,13 +183,14 @@ def def_refers_to(s: Sent) -> str | None:
     m = _BY_MEAN.search(s.plain)
     if m:
         return clean_term(m.group(1) or m.group(2))
-    m = re.search(r"\brefer(?:s|ring)? to (?:the |a |an )?[“\"]([^”\"]{3,40})[”\"].*\bmean", s.plain, re.I)
+    m = _REFER_QUOTED.search(s.plain)
     return clean_term(m.group(1)) if m else None
 
 
 _PAREN_ABBR = re.compile(r"\([A-Z]{2,6}\)")
 
 
+@needs(_ACRONYM)
 def def_acronym(s: Sent) -> str | None:
     """'… the real log canonical threshold (RLCT) …' with a gloss in the sentence -> 'real log canonical threshold (RLCT)'."""
     if not _PAREN_ABBR.search(s.plain):
@@ -234,6 +238,7 @@ def _concept_words(s: Sent) -> list[str]:
     return list(s.surfaces)
 
 
+@needs(_SENSE)  # "in the sense that" in the plain text has the word "sense"
 def def_in_the_sense(s: Sent) -> str | None:
     """'X is overparameterised, in the sense that …' -> the word(s) before the gloss."""
     pos = s.plain.lower().find("in the sense that")
@@ -287,6 +292,7 @@ def def_quoted_gloss(s: Sent) -> str | None:
     return clean_term(m.group(1)) if m else None
 
 
+@needs(_EMPH_GLOSS)
 def def_emphasis_gloss(s: Sent) -> str | None:
     """A first emphasised mention with a gloss ('A *parameter space*, Θ, corresponding to …')."""
     if s.sidx > 2:
@@ -404,6 +410,7 @@ def def_label(s: Sent) -> str | None:
     return None
 
 
+@needs(_ABBR_EXPANSION)
 def def_abbr_expansion(s: Sent) -> str | None:
     """'FLOP/s (floating point operations per second)' -> the abbreviation."""
     if "(" not in s.plain:  # a match has one
@@ -418,6 +425,7 @@ def def_abbr_expansion(s: Sent) -> str | None:
     return None
 
 
+@needs(_COLON_GLOSS)
 def def_colon_gloss(s: Sent) -> str | None:
     """'… the internal symmetries of NNs: continuous variations of …' -> the concept before the colon."""
     m = _COLON_GLOSS.search(s.stripped)

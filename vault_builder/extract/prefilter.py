@@ -21,8 +21,11 @@ from re import _parser
 _WORDS = re.compile(r"[a-z]+")
 _CUT = "\x00"
 """In the strings derived from a pattern: a word boundary (\\b, ^, $) or a character that is not a-z."""
-_KEY_CHARS = frozenset(':;=()[]{}"“”*$^%#@&|~+—–')
+_KEY_CHARS = frozenset(':;=()[]{}<>"“”*_$^%#@&|~+?—–')
 """Punctuation that can be a key (a text has it or not), as rarer than most words."""
+_SHORT = 40
+"""Texts shorter than this that are not already known are searched directly: the regex costs less than
+working out their keys."""
 _MAX = 64
 """Most strings a part of a pattern may stand for before only a requirement is kept."""
 _BOUNDARY_AT = {K.AT_BOUNDARY, K.AT_BEGINNING, K.AT_BEGINNING_STRING, K.AT_END, K.AT_END_STRING}
@@ -41,12 +44,16 @@ class Rx:
     def _skip(self, text: str) -> bool:
         have = _seen.get(text, _seen)
         if have is _seen:
+            if len(text) < _SHORT:
+                return False
             have = keys_of(text)
         return have is not None and have.isdisjoint(self.keys)
 
     def search(self, text: str):
         have = _seen.get(text, _seen)  # _skip, inlined: searches are the hot path
         if have is _seen:
+            if len(text) < _SHORT:
+                return self.regex.search(text)
             have = keys_of(text)
         if have is not None and have.isdisjoint(self.keys):
             return None
@@ -68,11 +75,16 @@ class Rx:
         return f"Rx({self.pattern!r}, keys={sorted(self.keys) if self.keys else None})"
 
 
-def needs(*patterns):
+def needs(*patterns, chars: str = ""):
     """Decorator for a rule that fires only if one of `patterns` matches the sentence's text or plain
-    text (or a form of them with the same words, such as `s.low` or `s.stripped`): the rule lists skip
-    it for a sentence that has none of the patterns' keys (sentence_keys), without calling it."""
-    keys = frozenset().union(*(p.keys for p in patterns)) if all(isinstance(p, Rx) for p in patterns) else None
+    text (or a form of them with the same words, such as `s.low` or `s.stripped`), or the text has one
+    of `chars` (punctuation keys): the rule lists skip it for a sentence that has none of these keys
+    (sentence_keys), without calling it."""
+    assert set(chars) <= _KEY_CHARS
+    keys = None
+    if all(isinstance(p, Rx) for p in patterns):
+        keys = frozenset(chars).union(*(p.keys for p in patterns))
+        _KEYS.use(keys)
 
     def mark(fn):
         fn.gate = keys
@@ -83,7 +95,7 @@ def needs(*patterns):
 def sentence_keys(s) -> frozenset | None:
     """The keys of a sentence's text and plain text together (None: skip no rule)."""
     a, b = keys_of(s.plain), keys_of(s.text)
-    return None if a is None or b is None else a | b
+    return None if a is None or b is None else a if a is b else a | b
 
 
 def rx(pattern: str, flags: int = re.I) -> Rx | re.Pattern:
@@ -101,6 +113,7 @@ class _Keys:
         self.prefixes: set[str] = set()
         self.suffixes: set[str] = set()
         self.chars: set[str] = set()
+        self.chars_rx: re.Pattern | None = None
 
     def use(self, keys: frozenset) -> None:
         chars = {k for k in keys if k in _KEY_CHARS}
@@ -113,6 +126,7 @@ class _Keys:
         self.prefixes |= prefixes
         self.suffixes |= suffixes
         self.chars |= chars
+        self.chars_rx = re.compile("[" + re.escape("".join(sorted(self.chars))) + "]") if self.chars else None
         _seen.clear()  # texts' keys were worked out without the new ones
 
     def of(self, low: str) -> frozenset:
@@ -126,7 +140,8 @@ class _Keys:
         tails = self.suffixes.intersection(map(_TAIL, words))
         if tails:
             have.update([">" + t for t in tails])
-        have.update(self.chars.intersection(low))
+        if self.chars_rx is not None:
+            have.update(self.chars_rx.findall(low))
         return frozenset(have)
 
 
@@ -150,6 +165,18 @@ def caseless(text: str) -> bool:
     """True when lower-casing `text` is as good as matching it case-insensitively: it has no non-ASCII
     cased letter (a case-insensitive regex may match one to an ASCII letter: the Kelvin sign to 'k')."""
     return text.isascii() or all(c.lower() == c == c.upper() for c in set(text) if not c.isascii())
+
+
+def share_keys(text: str, plain: str) -> None:
+    """Lets a sentence's text and its plain text (context.Sent.plain) share one set of keys, worked out
+    once: those of the text plus "math".  Plain text is the text with math replaced by MATH, link
+    targets dropped and `*_\\`` removed; the removal may join two words, so texts with those keep
+    their own keys.  A text with more keys than its own only makes fewer searches skipped."""
+    if "*" in text or "_" in text or "`" in text or (text in _seen and plain in _seen):
+        return
+    if len(_seen) > 16384:
+        _seen.clear()
+    _seen[text] = _seen[plain] = _KEYS.of(text.lower() + " math") if caseless(text) else None
 
 
 def same_words(text: str, variant: str) -> str:
@@ -193,7 +220,7 @@ def _key(s: str) -> tuple[str, float] | None:
             continue
         if best is None or cand[1] > best[1]:
             best = cand
-    for ch in _KEY_CHARS.intersection(s):
+    for ch in sorted(_KEY_CHARS.intersection(s)):
         if best is None or 2 > best[1]:
             best = (ch, 2)
     return best

@@ -24,7 +24,7 @@ def restatements(state: State, disabled: frozenset) -> None:
             continue
         st = stems(c.item.text)
         prior = seen.setdefault(c.item.post, [])
-        first = next((o for p, o in prior if st and len(st & p) / len(st | p) >= thr), None)
+        first = next((o for p, o in prior if st and _jaccard(st, p) >= thr), None)
         if first is not None:
             c.kept = False
             c.restates = first
@@ -33,6 +33,11 @@ def restatements(state: State, disabled: frozenset) -> None:
         prior.append((st, c))
         keep.append(c)
     state.cands = keep
+
+
+def _jaccard(a: set, b: set) -> float:
+    common = len(a & b)
+    return common / (len(a) + len(b) - common)  # len(a | b) without building the union
 
 
 def quota(state: State, disabled: frozenset) -> None:
