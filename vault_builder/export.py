@@ -33,10 +33,10 @@ def dumps(obj) -> str:
 
 
 def dumps_indented(obj) -> str:
-    """The text of ``json.dumps(obj, ensure_ascii=False, indent=1, sort_keys=True)``, several
-    times faster: the stdlib writes indented JSON in pure Python, here the C encoder writes every
-    container whose items are all scalars, with newline + indentation as its item
-    separator.  A raw newline never occurs inside encoded JSON strings, so it marks separators."""
+    """The text of ``json.dumps(obj, ensure_ascii=False, indent=1, sort_keys=True)``, a few times
+    faster: the stdlib writes indented JSON in pure Python; here the C encoder writes every
+    container whose items are all scalars, with newline + indentation as its item separator, and
+    only the containers above those are written item by item."""
     out: list[str] = []
     _indented(obj, 0, out)
     return "".join(out)

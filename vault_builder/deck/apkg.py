@@ -106,7 +106,8 @@ def _insert_notes(cur: sqlite3.Cursor, specs: list[_NoteSpec], model_by: dict[st
             for field in fields:
                 invalid = _INVALID_TAG.findall(field)
                 if invalid:
-                    problems.append(Problem("warning", "anki-genanki", _INVALID_HTML.format(" ".join(invalid))))
+                    problems.append(Problem("warning", "anki-genanki",
+                                            _INVALID_HTML.format(" ".join(invalid))))
         notes.append((spec.nid, spec.guid, model.model_id, spec.mod, -1, " " + " ".join(spec.tags) + " ",
                       flds, fields[model.sort_field_index], 0, 0, ""))
         for ord_ in _card_ords(model, fields):

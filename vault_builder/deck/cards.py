@@ -35,7 +35,8 @@ AXIS_QUESTIONS = {
     ),
 }
 # Escaped once: every taxonomy card shows them.
-_AXIS_HTML = {axis: (_e(question), _e(explanation)) for axis, (question, explanation) in AXIS_QUESTIONS.items()}
+_AXIS_HTML = {axis: (_e(question), _e(explanation))
+              for axis, (question, explanation) in AXIS_QUESTIONS.items()}
 _anki_tag = functools.lru_cache(maxsize=65536)(anki_tag)
 
 

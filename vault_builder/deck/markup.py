@@ -81,7 +81,8 @@ class _Renderer:
 _GUARD = "\u2060"
 
 _PLAIN = re.compile(r"""(?:[^\W\d_]|["'(“‘«])"""  # starts no block (heading, list, quote, code...)
-                    r"[^\x00-\x1f\x7f-\x9f\u2028\u2029\u2060\\`*_\[\]<>&$]*")  # no line break, no inline syntax
+                    # then no line break, no inline syntax:
+                    r"[^\x00-\x1f\x7f-\x9f\u2028\u2029\u2060\\`*_\[\]<>&$]*")
 """Text that markdown-it renders as its escaped self (a single paragraph, without ``<p>``)."""
 
 
