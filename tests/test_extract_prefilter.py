@@ -57,8 +57,9 @@ def test_required_keys():
     assert required_keys(re.compile(r"\b(i|we) (argue|claim) that\b", re.I)) == {"argue", "claim"}
     assert required_keys(re.compile(r"\bdominat\w+", re.I)) == {"domi<"}
     assert required_keys(re.compile(r"\w+ness\b", re.I)) == {">ness"}
-    assert required_keys(re.compile(r"\d+\.\d+")) is None
-    assert isinstance(rx(r"\d+"), re.Pattern)  # no keys: the plain compiled pattern
+    assert required_keys(re.compile(r"\d+\.\d+")) == {"0"}  # "0": any digit
+    assert required_keys(re.compile(r"\s+\.\s+")) is None
+    assert isinstance(rx(r"\s+"), re.Pattern)  # no keys: the plain compiled pattern
     assert {"domi<", "not"} <= keys_of("It is not Dominated by X")  # keys some pattern requires
     assert "x" not in keys_of("It is not Dominated by X")  # ... and no others
     assert keys_of("the \u212aelvin sign") is None  # a non-ASCII cased letter: never skipped
@@ -110,3 +111,9 @@ def test_a_rule_its_gate_skips_would_not_have_fired():
                 for rule in gated:
                     if rule.skip(keys):
                         assert not rule.fn(s), f"{rule.name} skipped but fires on {s.text!r}"
+
+
+def test_furniture_and_citation_parts_find_what_the_whole_patterns_find():
+    for text in TEXTS + ["3 Jan 2021", "[12] Smith", "Crossposted from X", "^ note", "123", "Reply", "Figure 2: x", "[...]"]:
+        for whole, parts in ((claims._FURNITURE, claims._FURNITURE_PARTS), (claims._CITE, claims._CITE_PARTS)):
+            assert claims._any_part(parts, text) == bool(whole.search(text)), text

@@ -47,9 +47,18 @@ _FURNITURE = _rx(
     r"(\bkarma\b|\bpoints?\)|\b\d{1,2} (jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w* \d{4}|\butc\b|crossposted|"
     r"comments?, sorted by|new comment|produced as part of|^\[\.\.\.\]$|^\^|^\[\d+\]|^reply$|\bretrieved\b|^references?:?|"
     r"^(source|figure|fig\.|table|image|caption)\s*\d*[:.]|all rights reserved|^\d+$)")
+# _FURNITURE in parts (a match of one is a match of the whole): the anchored alternatives tried at the
+# start only, the others gated by their own keys.
+_FURNITURE_PARTS = (
+    (_rx(r"^(?:\[\.\.\.\]$|\^|\[\d+\]|reply$|references?:?|(source|figure|fig\.|table|image|caption)\s*\d*[:.]|\d+$)"), "match"),
+    (_rx(r"\bkarma\b|\bpoints?\)|\butc\b|comments?, sorted by|new comment|produced as part of|\bretrieved\b|all rights reserved"), "search"),
+    (_rx(r"\b\d{1,2} (jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w* \d{4}"), "search"),
+    (_rx(r"crossposted"), "search"),
+)
 _EXAMPLE_START = _rx(r"^(\(?(for (example|instance)|e\.g\.|as an example|suppose|assume|imagine|consider|let'?s (say|consider|take|imagine)|say we|take (the|a)|let \S+ (be|=)|let \$))")
 _URL = _rx(r"https?://|www\.|\]\(")
 _CITE = _rx(r"^\s*\[?\d+\]?[:.)]\s+[A-Z]|\b(et al\.?,? (19|20)\d\d|arxiv|doi:|isbn)\b")
+_CITE_PARTS = ((_rx(r"\s*\[?\d+\]?[:.)]\s+[A-Z]"), "match"), (_rx(r"\b(et al\.?,? (19|20)\d\d|arxiv|doi:|isbn)\b"), "search"))
 
 
 _INDIRECT_Q = _rx(r"\bthe (\w+ )?question (is|becomes|remains|here is) (whether|why|how|what|if|which)\b|^(i wonder|i'?m wondering)\b")
@@ -115,7 +124,11 @@ def veto_furniture(s: Sent) -> bool:
     """Page furniture: karma lines, dates, 'Crossposted', reference lists."""
     if not _furniture_hint(s.text):
         return False
-    return bool(_FURNITURE.search(s.stripped)) or bool(_CITE.search(s.text))
+    return _any_part(_FURNITURE_PARTS, s.stripped) or _any_part(_CITE_PARTS, s.text)
+
+
+def _any_part(parts, text: str) -> bool:
+    return any(getattr(p, how)(text) for p, how in parts)
 
 
 def veto_links(s: Sent) -> bool:

@@ -19,9 +19,11 @@ from re import _constants as K  # the parser's opcodes
 from re import _parser
 
 _WORDS = re.compile(r"[a-z]+")
+_DIGIT = re.compile(r"\d")
 _CUT = "\x00"
 """In the strings derived from a pattern: a word boundary (\\b, ^, $) or a character that is not a-z."""
-_KEY_CHARS = frozenset(':;=()[]{}<>"“”*_$^%#@&|~+?—–')
+_KEY_CHARS = frozenset(':;=()[]{}<>"“”*_$^%#@&|~+?—–0')
+"""... "0" stands for any digit (what `\\d` matches)."""
 """Punctuation that can be a key (a text has it or not), as rarer than most words."""
 _SHORT = 40
 """Texts shorter than this that are not already known are searched directly: the regex costs less than
@@ -126,7 +128,8 @@ class _Keys:
         self.prefixes |= prefixes
         self.suffixes |= suffixes
         self.chars |= chars
-        self.chars_rx = re.compile("[" + re.escape("".join(sorted(self.chars))) + "]") if self.chars else None
+        marks = "".join(sorted(self.chars - {"0"}))
+        self.chars_rx = re.compile("[" + re.escape(marks) + "]") if marks else None
         _seen.clear()  # texts' keys were worked out without the new ones
 
     def of(self, low: str) -> frozenset:
@@ -142,6 +145,8 @@ class _Keys:
             have.update([">" + t for t in tails])
         if self.chars_rx is not None:
             have.update(self.chars_rx.findall(low))
+        if "0" in self.chars and _DIGIT.search(low):
+            have.add("0")
         return frozenset(have)
 
 
@@ -253,6 +258,8 @@ def _boundary_chars(strings) -> bool:
 
 def _char(code: int) -> str | None:
     ch = chr(code)
+    if ch.isdigit() and ch.isascii():
+        return "0"
     if ch in _KEY_CHARS:
         return ch
     if ch.isascii():
@@ -274,7 +281,7 @@ def _node(op, av) -> tuple[set | None, set | None]:
             if o is K.LITERAL:
                 ch = _char(a)
             elif o is K.CATEGORY and a in _NON_LETTER_CATEGORIES:
-                ch = _CUT
+                ch = "0" if a is K.CATEGORY_DIGIT else _CUT
             else:
                 return None, None
             if ch is None:
@@ -282,7 +289,7 @@ def _node(op, av) -> tuple[set | None, set | None]:
             chars.add(ch)
         return (chars if len(chars) <= 8 else None), None
     if op is K.CATEGORY:
-        return ({_CUT} if av in _NON_LETTER_CATEGORIES else None), None
+        return ({"0"} if av is K.CATEGORY_DIGIT else {_CUT} if av in _NON_LETTER_CATEGORIES else None), None
     if op is K.SUBPATTERN:
         _, add, remove, sub = av
         return (None, None) if add or remove else _seq(sub)
@@ -291,8 +298,8 @@ def _node(op, av) -> tuple[set | None, set | None]:
     if op in (K.MAX_REPEAT, K.MIN_REPEAT, K.POSSESSIVE_REPEAT):
         lo, hi, sub = av
         exact, req = _seq(sub)
-        if _boundary_chars(exact):  # a run of boundary characters is one boundary
-            return ({_CUT} if lo >= 1 else {_CUT, ""}), None
+        if _boundary_chars(exact):  # a run of non-letters: its first one stands for it
+            return (exact if lo >= 1 else exact | {""}), None
         if lo == 0:
             return ((exact | {""}) if hi == 1 and exact is not None else None), None
         if lo == hi == 1:
