@@ -153,6 +153,8 @@ def _check_field(key, value) -> str:
 
 
 def _fold(text: str) -> str:
+    if text.isascii():
+        return text  # NFKC leaves ASCII alone, and the characters replaced below are not ASCII
     t = unicodedata.normalize("NFKC", text)
     return t.replace("’", "'").replace("‘", "'").replace("–", "-").replace("‑", "-")
 
@@ -209,14 +211,14 @@ class ConceptIndex:
         """(start, end, concept name) of every mention in `text` (offsets into the NFKC-folded text)."""
         t = _fold(text)
         low = t.lower().replace("-", " ")
-        hits: list[tuple[int, int, str]] = []
+        ci, cs = self._ci_map, self._cs_map
+        hits = []
         for a, b, key in self._ci.finditer(low):
-            name = self._ci_map.get(key) or self._ci_map.get(key[:-1]) or self._ci_map.get(key[:-2])
+            name = ci.get(key) or ci.get(key[:-1]) or ci.get(key[:-2])
             if name:
                 hits.append((a, b, name))
-        for a, b, key in self._cs.finditer(t):
-            hits.append((a, b, self._cs_map[key]))
-        return sorted(hits)
+        more = [(a, b, cs[key]) for a, b, key in self._cs.finditer(t)]
+        return sorted(hits + more) if more and hits else (hits or more)  # each list is in order
 
     def find(self, text: str) -> list[str]:
         """Concept names mentioned in `text`, in order of first mention, no repeats."""

@@ -44,14 +44,20 @@ _GLUED = re.compile(r"(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])")
 _OPENER = re.compile(r"[\s]*[\"'“‘(\[*_$>]*[A-Z0-9\\ΑΒΓΔΘΛΞΠΣΦΨΩλ]")
 
 
-def _protected(text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in _PROTECT.finditer(text)]
+class _Protected:
+    """The spans of `text` that must not contain a boundary, found when first asked about."""
 
+    def __init__(self, text: str):
+        self.text = text
+        self.spans: list[tuple[int, int]] | None = None
 
-def _inside(pos: int, spans: list[tuple[int, int]], starts: list[int]) -> bool:
-    """True when a < pos < b for a span (a, b); the spans do not overlap and are sorted by start."""
-    k = bisect_left(starts, pos) - 1  # the last span starting before pos
-    return k >= 0 and pos < spans[k][1]
+    def inside(self, pos: int) -> bool:
+        """True when a < pos < b for a protected span (a, b)."""
+        if self.spans is None:
+            self.spans = [m.span() for m in _PROTECT.finditer(self.text)]
+            self.starts = [a for a, _ in self.spans]
+        k = bisect_left(self.starts, pos) - 1  # the last span starting before pos (they do not overlap)
+        return k >= 0 and pos < self.spans[k][1]
 
 
 _ABBREV_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.")
@@ -81,28 +87,23 @@ _SPACE = re.compile(r"\s*")
 
 def boundaries(text: str) -> list[int]:
     """Character offsets where a new sentence starts (excluding 0)."""
-    spans = _protected(text)
-    starts = [a for a, _ in spans]
+    protected = _Protected(text)  # asked last: most candidate ends fail a cheaper test first
     cuts: set[int] = set()
     for m in _END.finditer(text):
         end = m.end()
-        if _inside(m.start(), spans, starts) or end >= len(text):
-            continue
-        if not _OPENER.match(text, end):
+        if end >= len(text) or not _OPENER.match(text, end):
             continue
         if text[m.start()] == "." and m.group().startswith(".") and len(m.group().rstrip("\"'”’)]*_")) == 1:
             if _abbreviation_before(text, m.start()):
                 continue
-        cuts.add(_SPACE.match(text, end).end())
+        if not protected.inside(m.start()):
+            cuts.add(_SPACE.match(text, end).end())
     for m in _GLUED.finditer(text):
         pos = m.start()
-        if _inside(pos - 1, spans, starts):
-            continue
-        if _abbreviation_before(text, pos - 1):
-            continue
-        cuts.add(pos)
+        if not _abbreviation_before(text, pos - 1) and not protected.inside(pos - 1):
+            cuts.add(pos)
     for m in _BULLET.finditer(text):
-        if not _inside(m.start(), spans, starts):
+        if not protected.inside(m.start()):
             cuts.add(m.start() + 1)
     return sorted(c for c in cuts if 0 < c < len(text))
 
