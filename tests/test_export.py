@@ -66,3 +66,23 @@ def test_dumps_indented_rejects_what_json_rejects(obj):
         stdlib_indented(obj)
     with pytest.raises(TypeError):
         dumps_indented(obj)
+
+
+def test_no_cyclic_gc_pauses_and_restores_the_collector():
+    import gc
+
+    from vault_builder.export import no_cyclic_gc
+
+    assert gc.isenabled()
+    with pytest.raises(ValueError):
+        with no_cyclic_gc():
+            assert not gc.isenabled()
+            raise ValueError
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with no_cyclic_gc():
+            pass
+        assert not gc.isenabled()  # left as it was
+    finally:
+        gc.enable()

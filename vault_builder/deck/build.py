@@ -8,7 +8,7 @@ from pathlib import Path
 
 from vault_builder.models import Item, Problem
 
-from ..export import encode_indented, write_atomic
+from ..export import encode_indented, no_cyclic_gc, write_atomic
 from .apkg import _write_apkg
 from .cards import _cards_for, _dedupe, _dedupe_specs, _NoteSpec
 from .keys import assign_keys
@@ -38,6 +38,7 @@ class DeckReport:
     """Warnings about items that could not be turned into good cards, or a corrupt state file."""
 
 
+@no_cyclic_gc()
 def build_deck(
     items: list[Item],
     out_dir: Path,
