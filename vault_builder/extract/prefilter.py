@@ -157,10 +157,10 @@ _seen: dict[str, frozenset | None] = {}
 
 def keys_of(text: str) -> frozenset | None:
     """The keys `text` has; None when it has a non-ASCII cased letter.  Remembered for the last
-    sixteen thousand texts (the rules search the same sentence many times)."""
+    two thousand texts (the rules search the same sentence many times)."""
     got = _seen.get(text, _seen)
     if got is _seen:
-        if len(_seen) > 16384:
+        if len(_seen) > 2048:
             _seen.clear()
         got = _seen[text] = _KEYS.of(text.lower()) if caseless(text) else None
     return got
@@ -179,7 +179,7 @@ def share_keys(text: str, plain: str) -> None:
     their own keys.  A text with more keys than its own only makes fewer searches skipped."""
     if "*" in text or "_" in text or "`" in text or (text in _seen and plain in _seen):
         return
-    if len(_seen) > 16384:
+    if len(_seen) > 2048:
         _seen.clear()
     _seen[text] = _seen[plain] = _KEYS.of(text.lower() + " math") if caseless(text) else None
 
