@@ -96,7 +96,7 @@ def _unit(state: State, post: Post, sents: list[Sent], unit: str, facts: dict[in
         f = facts[id(s)]
         ex_rules = [] if id(s) in in_passage else f.ex_rules
         if ex_rules:
-            passage = E.passage_from(s)
+            passage = sents[i:i + f.ex_len]  # examples.passage_from(s)
             ce = f.ce_rules
             kind = "counterexample" if ce else "example"
             item = make_item(kind, post, passage, ex_rules + ce)

@@ -133,6 +133,9 @@ def _any_part(parts, text: str) -> bool:
 
 def veto_links(s: Sent) -> bool:
     """Link lists and sentences that are mostly links."""
+    low = s.low
+    if "http" not in low and "www." not in low and "](" not in low and caseless(s.text):
+        return False  # what _URL matches is there in lower case (prefilter.caseless)
     n = len(_URL.findall(s.text))
     return n >= 2 or (n == 1 and len(s.words) < 12)
 

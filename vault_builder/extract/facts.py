@@ -25,7 +25,9 @@ class Facts:
     cues: dict[str, float] = field(default_factory=dict)
     """claims.text_cues (empty when vetoed)."""
     ex_rules: list[str] = field(default_factory=list)
-    """Example rules that fired; with them the counterexample rules of the passage the sentence opens."""
+    """Example rules that fired; with them the length of the passage the sentence opens (its sentences
+    are the next ones of the unit: examples.passage_from) and its counterexample rules."""
+    ex_len: int = 0
     ce_rules: list[str] = field(default_factory=list)
 
 
@@ -33,5 +35,6 @@ def sentence_facts(s: Sent, disabled: frozenset) -> Facts:
     term, d_rules = D.definition_of(s, disabled)
     veto = C.vetoed(s, disabled)
     ex_rules = E.example_start(s, disabled)
-    return Facts(term, d_rules, veto, {} if veto else C.text_cues(s, disabled), ex_rules,
-                 E.counter_rules(E.passage_from(s), disabled) if ex_rules else [])
+    passage = E.passage_from(s) if ex_rules else []
+    return Facts(term, d_rules, veto, {} if veto else C.text_cues(s, disabled), ex_rules, len(passage),
+                 E.counter_rules(passage, disabled) if ex_rules else [])

@@ -4,10 +4,12 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 _WORD = re.compile(r"[a-z]+")
 
 
+@lru_cache(maxsize=4096)  # stable_id asks for the same post titles over and over
 def slug(text: str) -> str:
     """Lower-case ASCII slug: letters and digits joined by '-'."""
     t = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().lower()
