@@ -57,6 +57,7 @@ _FURNITURE_PARTS = (
 )
 _EXAMPLE_START = _rx(r"^(\(?(for (example|instance)|e\.g\.|as an example|suppose|assume|imagine|consider|let'?s (say|consider|take|imagine)|say we|take (the|a)|let \S+ (be|=)|let \$))")
 _URL = _rx(r"https?://|www\.|\]\(")
+_WWW = re.compile(r"www\.", re.I)
 _CITE = _rx(r"^\s*\[?\d+\]?[:.)]\s+[A-Z]|\b(et al\.?,? (19|20)\d\d|arxiv|doi:|isbn)\b")
 _CITE_PARTS = ((_rx(r"\s*\[?\d+\]?[:.)]\s+[A-Z]"), "match"), (_rx(r"\b(et al\.?,? (19|20)\d\d|arxiv|doi:|isbn)\b"), "search"))
 
@@ -133,10 +134,10 @@ def _any_part(parts, text: str) -> bool:
 
 def veto_links(s: Sent) -> bool:
     """Link lists and sentences that are mostly links."""
-    low = s.low
-    if "http" not in low and "www." not in low and "](" not in low and caseless(s.text):
-        return False  # what _URL matches is there in lower case (prefilter.caseless)
-    n = len(_URL.findall(s.text))
+    t = s.text
+    if "://" not in t and "](" not in t and not _WWW.search(t):
+        return False  # no _URL match without one of these
+    n = len(_URL.findall(t))
     return n >= 2 or (n == 1 and len(s.words) < 12)
 
 

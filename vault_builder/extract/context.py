@@ -63,8 +63,6 @@ class Sent:
     last_block: bool = False
     """Block is the last content block of the post body / comment."""
     nblocks: int = 1
-    memo: dict = field(default_factory=dict, repr=False, compare=False)
-    """Results rules reuse when they look at the sentence again (as a neighbour of another)."""
 
     @_cached
     def low(self) -> str:

@@ -128,15 +128,7 @@ def ce_refutation_cue(passage: list[Sent], follow: list[Sent]) -> bool:
     """A refutation cue in the passage, the four sentences after it, or the sentence of the same
     paragraph just before it (a dispute backed by an instance)."""
     before = [passage[0].prev] if passage[0].prev is not None and passage[0].prev.block is passage[0].block else []
-    return any(_refutes(x) for x in before + passage + follow[:4])
-
-
-def _refutes(s: Sent) -> bool:
-    """_REFUTE in the sentence (remembered: overlapping passages look at the same sentences)."""
-    got = s.memo.get("refutes")
-    if got is None:
-        got = s.memo["refutes"] = bool(_REFUTE.search(s.plain))
-    return got
+    return any(_REFUTE.search(x.plain) for x in before + passage + follow[:4])
 
 
 def ce_names_claim(passage: list[Sent], follow: list[Sent]) -> bool:
