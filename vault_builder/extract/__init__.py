@@ -10,9 +10,11 @@ not rule lists can be switched off by their names too ("claim.quota", "claim.res
 "claim.continuation", "claim.disputed", "key.top-score", "def.where-clause", "glossary.bundled").
 
 1. Sentences of every post body and comment (context.block_sents), with concepts from the
-   glossary (the bundled SLT glossary when none is given).
-2. Definitions of every sentence; terms named outright become discovered concepts, counted by
-   the claim cues from then on.
+   glossary (the bundled SLT glossary when none is given), and what the rules say about each
+   sentence on its own (facts.py): definitions, vetoes, claim cues, example rules.  Both depend
+   on the post alone, so a cache (cache.py) can keep them for posts that did not change.
+2. Terms that definitions name outright become discovered concepts, counted by the claim cues
+   from then on.
 3. Per post body and comment, sentence by sentence: an example cue opens a passage ->
    counterexample (refutation evidence) or example; else a definitional pattern -> definition
    (weak patterns yield to strong claims); else no veto and cue weights >= claims.THRESHOLD ->
@@ -28,7 +30,8 @@ import gc
 import re
 from typing import Callable
 
-from ..models import Concept, Corpus, Item, Post, Problem
+from ..models import Comment, Concept, Corpus, Item, Post, Problem
+from . import cache as X
 from . import claims as C
 from . import definitions as D
 from . import examples as E
@@ -171,6 +174,11 @@ EXPLICIT_NAMING_RULES = {"def.called", "def.we-call", "def.defined-as", "def.we-
 introduce count for the claim cues too (single words are too often ordinary words)."""
 
 
+def _post_units(post: Post) -> list[tuple[list, Comment | None]]:
+    """(blocks, comment) of the post body (comment None) and of each comment, in order."""
+    return [(post.blocks, None)] + [(c.blocks, c) for c in (post.thread.comments if post.thread else [])]
+
+
 def _explicitly_named(defs: dict) -> set[str]:
     out = set()
     for term, rules in defs.values():
@@ -215,23 +223,27 @@ def _discover(defined: list[tuple[str, list[str]]], index: ConceptIndex) -> list
 
 def extract(corpus: Corpus, glossary: list[Concept], overrides: dict | None = None, *,
             disabled_rules: set[str] = frozenset(),
-            progress: Callable[[int, int], None] | None = None) -> tuple[list[Item], list[Concept], list[Problem]]:
+            progress: Callable[[int, int], None] | None = None,
+            cache: dict | None = None) -> tuple[list[Item], list[Concept], list[Problem]]:
     """Items in post order then block order, all concepts (glossary + discovered), problems.
-    progress(done, total) is called now and then with the posts and comments done."""
+    progress(done, total) is called now and then with the posts and comments done.  `cache`: a dict
+    of JSON values the caller keeps between builds (see cache.py); it is updated in place, and with
+    it only the posts that changed are split and run through the per-sentence rules again."""
     # Extraction allocates millions of objects: short-lived ones that reference counting frees, and
     # sentences and candidates that live until it returns.  The cyclic collector, triggered by the
     # allocations, would only walk the growing heap again and again (a fifth of the time at 400 posts).
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _extract(corpus, glossary, overrides or {}, frozenset(disabled_rules or ()), progress)
+        return _extract(corpus, glossary, overrides or {}, frozenset(disabled_rules or ()), progress, cache)
     finally:
         if enabled:
             gc.enable()
 
 
 def _extract(corpus: Corpus, glossary: list[Concept], overrides: dict, disabled: frozenset,
-             progress: Callable[[int, int], None] | None) -> tuple[list[Item], list[Concept], list[Problem]]:
+             progress: Callable[[int, int], None] | None,
+             cache: dict | None) -> tuple[list[Item], list[Concept], list[Problem]]:
     problems: list[Problem] = []
     unknown = disabled - set(all_rule_names())
     for name in sorted(unknown):
@@ -249,21 +261,34 @@ def _extract(corpus: Corpus, glossary: list[Concept], overrides: dict, disabled:
     for post in corpus.posts:
         if post.thread:
             state.quoted_blocks |= {b.quotes for b in post.thread.blocks if b.quotes}
+    # Each post's sentences and what the rules say about each on its own, definitions included (the
+    # terms the text defines count as concepts for the claim cues after them): from the cache when
+    # the post, the glossary and the code are unchanged.
     units: list[tuple[Post, list[Sent], str]] = []
-    for post in corpus.posts:
-        units.append((post, block_sents(post.blocks, post, index, in_comments=False), "post"))
-        if post.thread:
-            for com in post.thread.comments:
-                units.append((post, block_sents(com.blocks, post, index, in_comments=True, comment=com), com.id))
-    # What the rules say about each sentence on its own, definitions included: the terms the text
-    # defines count as concepts for the claim cues after them.
     facts: dict[int, Facts] = {}
-    for n, (_, sents, _) in enumerate(units):
-        for s in sents:
-            if not s.block.quotes:
-                facts[id(s)] = sentence_facts(s, disabled)
-        if progress and n % 50 == 0:
-            progress(n, len(units))
+    sig = X.signature(glossary, disabled) if cache is not None else ""
+    used: dict[str, dict] = {}
+    total = sum(len(_post_units(post)) for post in corpus.posts)
+    for post in corpus.posts:
+        key = X.post_key(post, sig) if cache is not None else ""
+        entry = cache.get(key) if cache is not None else None
+        fresh_units = []
+        for u, (blocks, com) in enumerate(_post_units(post)):
+            known = entry["units"][u] if entry else None
+            sents = block_sents(blocks, post, index, in_comments=com is not None, comment=com,
+                                known=known["sentences"] if known else None)
+            unit_facts = X.facts_of(known) if known else [sentence_facts(s, disabled) for s in sents]
+            if cache is not None and not entry:
+                fresh_units.append(X.unit_entry(sents, unit_facts))
+            facts.update(zip(map(id, sents), unit_facts))
+            units.append((post, sents, com.id if com else "post"))
+            if progress and len(units) % 50 == 1:
+                progress(len(units) - 1, total)
+        if cache is not None:
+            used[key] = entry or {"units": fresh_units}
+    if cache is not None:  # only this build's entries: the cache does not grow with old versions
+        cache.clear()
+        cache.update(used)
     defs = {k: (f.term, f.d_rules) for k, f in facts.items()}
     discovered = _discover([(term, rules) for term, rules in defs.values() if term], index)
     named = _explicitly_named(defs)

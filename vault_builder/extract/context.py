@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from ..models import Block, Comment, Post
 from . import sentences as sentsplit
 from .glossary import ConceptIndex, _fold
-from .prefilter import same_words, share_keys
+from .prefilter import same_words
 
 SKIP_KINDS = {"code", "image", "math", "heading"}
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
@@ -78,9 +78,7 @@ class Sent:
         t = _MATH.sub(" MATH ", self.text)
         t = _LINK_TARGET.sub("]", t)
         t = t.replace("’", "'").replace("‘", "'")
-        plain = _EMPHASIS.sub("", t)
-        share_keys(self.text, plain)
-        return plain
+        return _EMPHASIS.sub("", t)
 
     # Forms of `plain` the opening-word rules look at; they have plain's words, so the regex
     # prefilter reuses plain's (prefilter.same_words).
@@ -137,9 +135,26 @@ def _join_continuations(blocks: list[Block]) -> list[Block]:
     return out
 
 
+def _concepts_in(text: str, index: ConceptIndex) -> tuple[list[str], list[str]]:
+    """The concepts a sentence mentions (first mention order) and the mentions as worded (lower case)."""
+    mentions = index.spans(text)
+    folded = _fold(text).lower() if mentions else ""
+    names = []
+    for _, _, n in mentions:
+        if n not in names:
+            names.append(n)
+    return names, [folded[x:y] for x, y, _ in mentions]
+
+
 def block_sents(blocks: list[Block], post: Post, index: ConceptIndex, *, in_comments: bool,
-                comment: Comment | None = None, origin: dict[str, Block] | None = None) -> list[Sent]:
-    """Sentences of one post body or one comment, with position and quote context."""
+                comment: Comment | None = None, origin: dict[str, Block] | None = None,
+                known: list | None = None) -> list[Sent]:
+    """Sentences of one post body or one comment, with position and quote context.  `known`: the
+    sentences as an earlier call found them ([bidx, start, end, concepts, surfaces] each, see
+    extract/cache.py), instead of splitting the blocks and matching the glossary again."""
+    by_block: dict[int, list] = {}
+    for row in known or ():
+        by_block.setdefault(row[0], []).append(row)
     out: list[Sent] = []
     section, section_para = "", 0
     quoted, since_quote, quoted_text = None, -1, ""
@@ -159,19 +174,18 @@ def block_sents(blocks: list[Block], post: Post, index: ConceptIndex, *, in_comm
         if b.kind in SKIP_KINDS:
             continue
         bidx += 1
-        spans = sentsplit.split(b.text)
+        rows = by_block.get(bidx, []) if known is not None else None
+        spans = [(row[1], row[2]) for row in rows] if rows is not None else sentsplit.split(b.text)
         for k, (a, e) in enumerate(spans):
             text = b.text[a:e]
-            mentions = index.spans(text)
-            folded = _fold(text).lower() if mentions else ""
-            names = []
-            for _, _, n in mentions:
-                if n not in names:
-                    names.append(n)
+            if rows is not None:
+                names, surfaces = list(rows[k][3]), list(rows[k][4])
+            else:
+                names, surfaces = _concepts_in(text, index)
             s = Sent(text=text, post=post, block=b, start=a, end=e, sidx=k, nsent=len(spans), bidx=bidx,
                      section=section, section_para=section_para, in_comments=in_comments, comment=comment,
                      quoted=quoted, quoted_text=quoted_text, after_quote=since_quote if quoted else -1,
-                     concepts=names, surfaces=[folded[x:y] for x, y, _ in mentions], last_block=(bidx == nblocks - 1), nblocks=nblocks)
+                     concepts=names, surfaces=surfaces, last_block=(bidx == nblocks - 1), nblocks=nblocks)
             out.append(s)
         section_para += 1
         if quoted:

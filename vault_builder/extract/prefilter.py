@@ -96,7 +96,10 @@ def needs(*patterns, chars: str = ""):
 
 def sentence_keys(s) -> frozenset | None:
     """The keys of a sentence's text and plain text together (None: skip no rule)."""
-    a, b = keys_of(s.plain), keys_of(s.text)
+    plain = s.plain
+    if plain not in _seen:
+        share_keys(s.text, plain)
+    a, b = keys_of(plain), keys_of(s.text)
     return None if a is None or b is None else a if a is b else a | b
 
 
