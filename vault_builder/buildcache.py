@@ -114,6 +114,27 @@ def save(out: Path, print_: str, problems: list[Problem], counts: dict) -> None:
     os.replace(tmp, folder / STATE)
 
 
+EXTRACT_CACHE = "extract.json"
+"""Per-post results of extraction's first pass (extract.cache), keyed by content hashes."""
+
+
+def load_extract_cache(out: Path) -> dict:
+    """The last build's extraction cache; {} when there is none or it does not read (then every post is redone)."""
+    try:
+        data = json.loads((out / CACHE_DIR / EXTRACT_CACHE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def save_extract_cache(out: Path, cache: dict) -> None:
+    folder = out / CACHE_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / (EXTRACT_CACHE + ".tmp")
+    tmp.write_text(json.dumps(cache, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    os.replace(tmp, folder / EXTRACT_CACHE)
+
+
 def forget(out: Path) -> None:
     """Drop the state before a real build changes the outputs it describes (a build that dies
     half-way must not leave a state that matches half-written outputs)."""

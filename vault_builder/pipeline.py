@@ -112,7 +112,8 @@ def build(options: BuildOptions, log: Callable[[str], None] = lambda line: None,
         result.counts["threads"] = sum(1 for p in corpus.posts if p.thread)
         result.counts["comments"] = sum(len(p.thread.comments) for p in corpus.posts if p.thread)
     with phase(result, "extract", log, progress):
-        items, concepts, problems = extract(corpus, glossary, overrides,
+        extract_cache = buildcache.load_extract_cache(options.out)
+        items, concepts, problems = extract(corpus, glossary, overrides, cache=extract_cache,
                                             progress=lambda done, total: progress(f"extract  {done}/{total} posts and comments"))
         result.problems += problems
         for kind in ("claim", "definition", "example", "counterexample"):
@@ -144,6 +145,7 @@ def build(options: BuildOptions, log: Callable[[str], None] = lambda line: None,
             result.counts["anki_cards"] = report.cards
             result.counts["anki_notes"] = report.notes
     export.write_report(options.out / "build-report.json", result, __version__)
+    buildcache.save_extract_cache(options.out, extract_cache)
     buildcache.save(options.out, print_, result.problems, result.counts)
     return result
 
