@@ -203,9 +203,17 @@ def same_words(text: str, variant: str) -> str:
 
 def required_keys(regex: re.Pattern) -> frozenset | None:
     """Keys one of which a text must have for `regex` to match in it; None if there are none."""
-    exact, req = _seq(_parser.parse(regex.pattern, regex.flags))
+    try:
+        exact, req = _seq(_parser.parse(regex.pattern, regex.flags))
+    finally:
+        _branches.clear()
     keys = _keys_needed(exact if exact is not None else req)
     return frozenset(keys) if keys else None
+
+
+_branches: dict[int, tuple] = {}
+"""_branch results by the id of the alternatives' list, while one pattern is read (distributing a
+group over its neighbours reads the same groups again and again)."""
 
 
 _COMMON = frozenset("a an and are as at be but by can do for from has have i if in is it its no not of on or so "
@@ -312,6 +320,13 @@ def _node(op, av) -> tuple[set | None, set | None]:
 
 
 def _branch(branches) -> tuple[set | None, set | None]:
+    got = _branches.get(id(branches))
+    if got is None:
+        got = _branches[id(branches)] = (branches, _branch_of(branches))  # keeps the list alive: its id stays its own
+    return got[1]
+
+
+def _branch_of(branches) -> tuple[set | None, set | None]:
     exact: set | None = set()
     req: set | None = set()
     for b in branches:
