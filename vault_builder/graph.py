@@ -50,14 +50,6 @@ class Adjacency:
         return sorted(set(self.out.get((concept, "prerequisite"), ())))
 
 
-def prerequisites(g: nx.MultiDiGraph, concept: str) -> list[str]:
-    return sorted({u for u, _, d in g.in_edges(concept, data=True) if d.get("type") == "prerequisite"})
-
-
-def dependants(g: nx.MultiDiGraph, concept: str) -> list[str]:
-    return sorted({v for _, v, d in g.out_edges(concept, data=True) if d.get("type") == "prerequisite"})
-
-
 def importance(g: nx.MultiDiGraph) -> dict[str, int]:
     score = {c: 0 for c in concepts(g)}
     for u, v, d in g.edges(data=True):
