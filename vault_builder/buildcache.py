@@ -114,25 +114,29 @@ def save(out: Path, print_: str, problems: list[Problem], counts: dict) -> None:
     os.replace(tmp, folder / STATE)
 
 
-EXTRACT_CACHE = "extract.json"
-"""Per-post results of extraction's first pass (extract.cache), keyed by content hashes."""
-
-
-def load_extract_cache(out: Path) -> dict:
-    """The last build's extraction cache; {} when there is none or it does not read (then every post is redone)."""
+def load_stage_cache(out: Path, stage: str) -> dict:
+    """A stage's per-file or per-post results from the last build (`<out>/.cache/<stage>.json`,
+    entries keyed by hashes of what they depend on: segment.read_cached, extract.cache); {} when
+    there is none or it does not read (then everything is redone)."""
     try:
-        data = json.loads((out / CACHE_DIR / EXTRACT_CACHE).read_text(encoding="utf-8"))
+        data = json.loads((out / CACHE_DIR / f"{stage}.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
 
 
-def save_extract_cache(out: Path, cache: dict) -> None:
+def save_stage_cache(out: Path, stage: str, cache: dict) -> None:
+    """Saved as soon as the stage is done: an entry is valid whatever happens to the rest of the
+    build.  A cache that cannot be written is no error (an output folder that is not writable is
+    reported by the writer)."""
     folder = out / CACHE_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / (EXTRACT_CACHE + ".tmp")
-    tmp.write_text(json.dumps(cache, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    os.replace(tmp, folder / EXTRACT_CACHE)
+    tmp = folder / f"{stage}.json.tmp"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps(cache, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        os.replace(tmp, folder / f"{stage}.json")
+    except OSError:
+        tmp.unlink(missing_ok=True)
 
 
 def forget(out: Path) -> None:

@@ -105,16 +105,20 @@ def build(options: BuildOptions, log: Callable[[str], None] = lambda line: None,
         if config_errors:
             raise ConfigError(config_errors)
     with phase(result, "segment", log, progress):
-        corpus, problems = segment.segment(ingested.files)
-        del ingested  # the posts hold the text from here on; free the raw files (memory of large corpora)
+        segment_cache = buildcache.load_stage_cache(options.out, "segment")
+        corpus, problems = segment.segment(ingested.files, cache=segment_cache)
+        buildcache.save_stage_cache(options.out, "segment", segment_cache)
+        del ingested, segment_cache  # the posts hold the text from here on; free the raw files (memory of large corpora)
         result.problems += problems
         result.counts["posts"] = len(corpus.posts)
         result.counts["threads"] = sum(1 for p in corpus.posts if p.thread)
         result.counts["comments"] = sum(len(p.thread.comments) for p in corpus.posts if p.thread)
     with phase(result, "extract", log, progress):
-        extract_cache = buildcache.load_extract_cache(options.out)
+        extract_cache = buildcache.load_stage_cache(options.out, "extract")
         items, concepts, problems = extract(corpus, glossary, overrides, cache=extract_cache,
                                             progress=lambda done, total: progress(f"extract  {done}/{total} posts and comments"))
+        buildcache.save_stage_cache(options.out, "extract", extract_cache)
+        del extract_cache
         result.problems += problems
         for kind in ("claim", "definition", "example", "counterexample"):
             result.counts[kind + "s"] = sum(1 for i in items if i.type == kind)
@@ -145,7 +149,6 @@ def build(options: BuildOptions, log: Callable[[str], None] = lambda line: None,
             result.counts["anki_cards"] = report.cards
             result.counts["anki_notes"] = report.notes
     export.write_report(options.out / "build-report.json", result, __version__)
-    buildcache.save_extract_cache(options.out, extract_cache)
     buildcache.save(options.out, print_, result.problems, result.counts)
     return result
 

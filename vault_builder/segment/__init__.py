@@ -5,35 +5,50 @@
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import re
+from dataclasses import asdict
+from functools import lru_cache
+from pathlib import Path
+
+import markdown_it
 
 from .. import mathtext
 from ..models import Block, Corpus, Post, Problem, SourceFile
 from .seams import guess_post_start, guess_thread_start
 from .formats import READERS, RawPost
-from .merge import cut_threads_by_twins, group_duplicates, merge_group
+from .merge import body_shingles, body_text, cut_threads_by_twins, group_duplicates, merge_group, shingles
 from .threads import build_thread
 
 FACTS = ("author", "url", "date")
 
 
-def segment(files: list[SourceFile]) -> tuple[Corpus, list[Problem]]:
+def segment(files: list[SourceFile], cache: dict | None = None) -> tuple[Corpus, list[Problem]]:
+    """cache: what each file's reader found, from earlier builds (see read_cached); updated in
+    place to this build's files."""
     raws: list[RawPost] = []
     problems: list[Problem] = []
+    used: dict[str, dict] = {}
     for src in files:
         reader = READERS.get(src.format)
         if reader is None:
             problems.append(Problem("error", "unknown-format", f"cannot read format {src.format!r}; skipped", src.name))
             continue
-        found, file_problems = reader(src)
+        found, file_problems = read_cached(src, reader, cache, used)
         problems.extend(file_problems)
         if not any(r.blocks or r.thread for r in found):
             problems.append(Problem("error", "no-content", "no paragraphs found; skipped", src.name))
             continue
         raws.extend(found)
-    by_twin = cut_threads_by_twins(raws)
+    if cache is not None:  # only this build's files: the cache does not grow with old versions
+        cache.clear()
+        cache.update(used)
+    sets = body_shingles(raws)
+    by_twin = cut_threads_by_twins(raws, sets)
     for n, raw in enumerate(raws):
         if raw.thread_undecided and guess_thread_end(raw):
+            sets[n] = None
             first = raw.blocks[0]
             problems.append(Problem("warning", "post-start-guessed",
                                     f"guessed that the post body starts here ({first.text[:40]!r}…); if not, add "
@@ -45,9 +60,11 @@ def segment(files: list[SourceFile]) -> tuple[Corpus, list[Problem]]:
                                     f"guessed that the comments start here ({first.text[:40]!r}…); if not, add "
                                     f"hints: {{thread_starts: \"first words of the first comment\"}} in sources.yaml",
                                     f"{first.file}:{first.line}"))
+            sets[n] = None
+    sets = [s if s is not None else shingles(body_text(r.blocks)) for s, r in zip(sets, raws)]  # bodies re-cut above
     meta_by_file = {src.name: src for src in files}
     posts = []
-    for group in group_duplicates(raws):
+    for group in group_duplicates(raws, sets):
         merged, post_files = merge_group(group)
         if merged.thread_undecided:
             problems.append(Problem("warning", "thread-start-unknown",
@@ -55,6 +72,47 @@ def segment(files: list[SourceFile]) -> tuple[Corpus, list[Problem]]:
                                     "(add hints: {post_starts: \"first words of the post\"} in sources.yaml)", merged.file))
         posts.append(make_post(merged, post_files, meta_by_file))
     return Corpus(posts), problems
+
+
+def read_cached(src: SourceFile, reader, cache: dict | None, used: dict) -> tuple[list[RawPost], list[Problem]]:
+    """The reader's posts and problems for one file; from `cache` when the file, its manifest entry
+    and the code that reads it are the same as when the entry was made (a one-file change then
+    parses one file).  Entries are plain JSON values; a fresh one is made before any later step
+    re-cuts the posts in place."""
+    if cache is None:
+        return reader(src)
+    key = source_key(src)
+    entry = cache.get(key)
+    if entry is None:
+        found, problems = reader(src)
+        entry = {"posts": [asdict(r) for r in found], "problems": [asdict(p) for p in problems]}
+    else:
+        found = [raw_post(r) for r in entry["posts"]]
+        problems = [Problem(**p) for p in entry["problems"]]
+    used[key] = entry
+    return found, problems
+
+
+def raw_post(d: dict) -> RawPost:
+    blocks = {k: [Block(**b) for b in d[k]] for k in ("blocks", "thread")}
+    return RawPost(**{**d, **blocks})
+
+
+def source_key(src: SourceFile) -> str:
+    fields = [reader_version(), src.name, src.format, src.meta, src.front_matter, src.text]
+    return hashlib.sha1(json.dumps(fields, ensure_ascii=False, sort_keys=True, default=str)
+                        .encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def reader_version() -> str:
+    """A hash of the code a reader runs (this package, the data model, markdown-it-py's version):
+    a change to it makes every cached entry stale."""
+    h = hashlib.sha1(markdown_it.__version__.encode())
+    here = Path(__file__).resolve().parent
+    for path in sorted(here.glob("*.py")) + [here.parent / "models.py"]:
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
 
 
 def guess_thread_end(raw: RawPost) -> bool:

@@ -80,13 +80,18 @@ def containment(a: set[int], b: set[int]) -> float:
     return len(small & large) / len(small)
 
 
-def cut_threads_by_twins(raws: list[RawPost]) -> set[int]:
+def body_shingles(raws: list[RawPost]) -> list[set[int]]:
+    """The shingles of each post's body, computed once for the twin search and the grouping."""
+    return [shingles(body_text(r.blocks)) for r in raws]
+
+
+def cut_threads_by_twins(raws: list[RawPost], sets: list[set[int]]) -> set[int]:
     """Split post from thread where the file's own structure could not, using a twin in another file.
 
     A forum dump (post body last) whose body also exists elsewhere: the body is the final run of
     blocks found in the twin. A Markdown post+thread whose body exists as a flat copy: the post is
-    the first run of blocks found in the twin. Returns the indexes of the posts it decided."""
-    sets = [shingles(body_text(r.blocks)) for r in raws]
+    the first run of blocks found in the twin. Returns the indexes of the posts it decided, whose
+    entries in `sets` (body_shingles) it updates."""
     index = ShingleIndex()
     for k, sh in enumerate(sets):
         index.add(k, sh)
@@ -108,6 +113,8 @@ def cut_threads_by_twins(raws: list[RawPost]) -> set[int]:
             raw.blocks, raw.thread = candidates[:end], candidates[end:]
         raw.thread_undecided = False
         decided.add(n)
+    for n in decided:
+        sets[n] = shingles(body_text(raws[n].blocks))
     return decided
 
 
@@ -161,9 +168,9 @@ def final_run_start(matches: list[bool | None]) -> int:
     return first
 
 
-def group_duplicates(raws: list[RawPost]) -> list[list[RawPost]]:
-    """Groups of twins (connected by shingle containment), in order of first appearance."""
-    sets = [shingles(body_text(r.blocks)) for r in raws]
+def group_duplicates(raws: list[RawPost], sets: list[set[int]]) -> list[list[RawPost]]:
+    """Groups of twins (connected by shingle containment), in order of first appearance;
+    sets: the bodies' shingles (body_shingles)."""
     parent = list(range(len(raws)))
 
     def find(i: int) -> int:
