@@ -86,3 +86,91 @@ def test_no_cyclic_gc_pauses_and_restores_the_collector():
         assert not gc.isenabled()  # left as it was
     finally:
         gc.enable()
+
+
+def _rows_of(obj):
+    """obj with every list of its top level made lazy (Rows), as write_graph hands them over."""
+    from vault_builder.export import Rows
+
+    if isinstance(obj, dict):
+        return {k: Rows(lambda v=v: iter(v), len(v)) if isinstance(v, list) else v for k, v in obj.items()}
+    return Rows(lambda: iter(obj), len(obj)) if isinstance(obj, list) else obj
+
+
+@settings(max_examples=200, deadline=None)
+@given(_json)
+def test_write_indented_streams_the_stdlib_text(tmp_path_factory, obj):
+    from vault_builder.export import write_indented
+
+    path = tmp_path_factory.mktemp("w") / "out.json"
+    try:
+        expected = (stdlib_indented(obj) + "\n").encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: nothing is left behind
+        with pytest.raises(UnicodeEncodeError):
+            write_indented(path, _rows_of(obj))
+        assert list(path.parent.iterdir()) == []
+        return
+    write_indented(path, _rows_of(obj))
+    assert path.read_bytes() == expected
+
+
+def test_a_failed_write_keeps_the_old_file(tmp_path):
+    from vault_builder.export import write_indented
+
+    path = tmp_path / "graph.json"
+    path.write_text("old")
+    with pytest.raises(TypeError):
+        write_indented(path, {"a": list(range(100000)), "b": [object()]})
+    assert path.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["graph.json"]
+
+
+def _reference_graph_json(graph) -> bytes:
+    """What write_graph wrote before it streamed: the whole node-link data, sorted, dumped."""
+    import networkx as nx
+
+    data = nx.node_link_data(graph, edges="links")
+    data["nodes"] = sorted(data["nodes"], key=lambda n: str(n["id"]))
+    data["links"] = sorted(data["links"], key=lambda e: (str(e["source"]), str(e["target"]),
+                                                         str(e.get("type")), str(e.get("key"))))
+    return (stdlib_indented(data) + "\n").encode("utf-8")
+
+
+@pytest.mark.parametrize("flat_links", [True, False])
+def test_write_graph_is_the_sorted_node_link_data(tmp_path, flat_links):
+    import networkx as nx
+
+    from vault_builder.export import write_graph
+
+    g = nx.MultiDiGraph(cycles_broken=[["a", "b"]], maps={"p": "Maps/é.canvas"})
+    g.add_node("concept:Zeta", type="concept", aliases=["z", "ζ"], rank=2, discovered=True)
+    g.add_node("item:1", type="claim", note="Claims/1.md", key=False)
+    g.add_node(3, type="odd")  # a non-string id sorts by its text
+    g.add_node("concept:Alpha", type="concept", aliases=[], related=[])
+    g.add_edge("item:1", "concept:Zeta", type="mentions")
+    g.add_edge("item:1", "concept:Zeta", type="about", block="^b1")
+    g.add_edge("item:1", "concept:Zeta", type="about", block="^b2")  # same type: by key
+    g.add_edge("concept:Alpha", "concept:Zeta", key="k", type="related", count=3)
+    g.add_edge("concept:Alpha", "item:1", key="z", type="t")
+    g.add_edge("concept:Alpha", "item:1", key="a", type="t")  # sorts before "z"
+    g.add_edge(3, "item:1", type="mentions", stance="for")
+    if not flat_links:
+        g.add_edge("item:1", 3, type="cites", where=["a", 1])
+    write_graph(tmp_path / "graph.json", g)
+    assert (tmp_path / "graph.json").read_bytes() == _reference_graph_json(g)
+    empty = nx.MultiDiGraph()
+    write_graph(tmp_path / "empty.json", empty)
+    assert (tmp_path / "empty.json").read_bytes() == _reference_graph_json(empty)
+
+
+def test_write_items_writes_one_json_line_per_item(tmp_path):
+    from vault_builder.export import write_items
+    from vault_builder.models import Item
+
+    items = [Item(id="c1", type="claim", text="Ein «Satz» — with\nnewline", post="P",
+                  in_comments=False, author=None, source_file="p.md", block="b1"),
+             Item(id="d1", type="definition", text="x", post="Q", in_comments=True,
+                  author="A", source_file="q.md", block="b2", term="x")]
+    write_items(tmp_path / "items.jsonl", items)
+    assert (tmp_path / "items.jsonl").read_bytes() == b"".join(
+        (json.dumps(i.to_json(), ensure_ascii=False) + "\n").encode("utf-8") for i in items)

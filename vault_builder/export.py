@@ -32,11 +32,19 @@ def no_cyclic_gc():
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write to a temporary file beside `path`, then rename: readers never see half a file."""
+    with atomic_text(path) as fh:
+        fh.buffer.write(data)
+
+
+@contextlib.contextmanager
+def atomic_text(path: Path):
+    """A UTF-8 text file to write `path` through, piece by piece (no newline translation); it
+    replaces `path` only once the block completes, so readers never see half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+        with open(fd, "w", encoding="utf-8", newline="", buffering=1 << 16) as fh:
+            yield fh
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -55,7 +63,7 @@ def dumps_indented(obj) -> str:
     container whose items are all scalars, with newline + indentation as its item separator, and
     only the containers above those are written item by item."""
     out: list[str] = []
-    _indented(obj, 0, out)
+    _indented(obj, 0, out.append)
     return "".join(out)
 
 
@@ -63,21 +71,56 @@ def encode_indented(obj) -> bytes:
     """``dumps_indented(obj) + "\\n"`` in UTF-8.  Encoded chunk by chunk: joining them into one
     str first would copy the whole text at the width of its widest character."""
     out: list[str] = []
-    _indented(obj, 0, out)
+    _indented(obj, 0, out.append)
     out.append("\n")
     return b"".join([chunk.encode("utf-8") for chunk in out])
 
 
+def write_indented(path: Path, obj) -> None:
+    """Write ``dumps_indented(obj) + "\\n"`` to `path` (atomically) as it is made: no copy of
+    the whole text is ever in memory.  `obj` may hold `Rows`."""
+    with atomic_text(path) as fh:
+        _indented(obj, 0, fh.write)
+        fh.write("\n")
+
+
 def write_items(path: Path, items: list[Item]) -> None:
-    write_atomic(path, b"".join([(dumps(i.to_json()) + "\n").encode("utf-8") for i in items]))
+    with atomic_text(path) as fh:
+        for item in items:
+            fh.write(dumps(item.to_json()) + "\n")
+
+
+class Rows:
+    """A list whose items are made when iterated (it may be iterated more than once): what the
+    indented writer needs for a long list of dicts that should not all exist at once."""
+
+    def __init__(self, make, length: int):
+        self._make, self._length = make, length
+
+    def __iter__(self):
+        return iter(self._make())
+
+    def __len__(self) -> int:
+        return self._length
 
 
 @no_cyclic_gc()
 def write_graph(path: Path, graph: nx.MultiDiGraph) -> None:
-    data = nx.node_link_data(graph, edges="links")
-    data["nodes"] = sorted(data["nodes"], key=lambda n: str(n["id"]))
-    data["links"] = sorted(data["links"], key=lambda e: (str(e["source"]), str(e["target"]), str(e.get("type")), str(e.get("key"))))
-    write_atomic(path, encode_indented(data))
+    """graph.json: ``nx.node_link_data(graph, edges="links")`` with nodes sorted by id and links
+    by (source, target, type, key), written as it is made: each node and link dict exists only
+    while it is written (the whole node-link copy of a large graph took hundreds of MB)."""
+    nodes = sorted(graph.nodes(data=True), key=lambda pair: str(pair[0]))
+    edges = sorted(graph.edges(keys=True, data=True),
+                   key=lambda e: (str(e[0]), str(e[1]), str(e[3].get("type")), str(e[2])))
+    data = {
+        "directed": graph.is_directed(),
+        "multigraph": graph.is_multigraph(),
+        "graph": graph.graph,
+        "nodes": Rows(lambda: ({**attrs, "id": n} for n, attrs in nodes), len(nodes)),
+        "links": Rows(lambda: ({**d, "source": u, "target": v, "key": k} for u, v, k, d in edges),
+                      len(edges)),
+    }
+    write_indented(path, data)
 
 
 def write_report(path: Path, result, version: str) -> None:
@@ -117,57 +160,59 @@ def _flat(values) -> bool:
     return _SCALARS.issuperset(map(type, values))
 
 
-def _indented(obj, level: int, out: list[str]) -> None:
-    """Append the chunks of obj's indented JSON text to out."""
+def _indented(obj, level: int, write) -> None:
+    """Pass the chunks of obj's indented JSON text to write."""
     is_dict = isinstance(obj, dict)
-    if not is_dict and not isinstance(obj, (list, tuple)):
-        out.extend(_encoder(",", True)(obj, 0))  # a scalar (or an unserializable object)
+    if not is_dict and not isinstance(obj, (list, tuple, Rows)):
+        write("".join(_encoder(",", True)(obj, 0)))  # a scalar (or an unserializable object)
         return
     if not obj:
-        out.append("{}" if is_dict else "[]")
+        write("{}" if is_dict else "[]")
         return
     values = obj.values() if is_dict else obj
     if _flat(values):
         inner, outer = "\n" + " " * (level + 1), "\n" + " " * level
-        text = "".join(_encoder("," + inner, True)(obj, 0))
-        out.append(text[0] + inner + text[1:-1] + outer + text[-1])
+        text = "".join(_encoder("," + inner, True)(list(obj) if type(obj) is Rows else obj, 0))
+        write(text[0] + inner + text[1:-1] + outer + text[-1])
     elif (all(type(v) is dict and v and _flat(v.values()) for v in values)
           and (not is_dict or all(type(k) is str for k in obj))):
-        out.append(_of_flat_dicts(obj, level))
+        _of_flat_dicts(obj, level, write)
     else:
-        _indented_items(obj, level, out)
+        _indented_items(obj, level, write)
 
 
-def _indented_items(obj, level: int, out: list[str]) -> None:
+def _indented_items(obj, level: int, write) -> None:
     """A container item by item (the general case)."""
     is_dict = isinstance(obj, dict)
     inner, outer = "\n" + " " * (level + 1), "\n" + " " * level
-    out.append("{" if is_dict else "[")
+    write("{" if is_dict else "[")
     separator = inner
-    for key, value in sorted(obj.items()) if is_dict else [(None, v) for v in obj]:
-        out.append(separator + encode_basestring(_key(key)) + ": " if is_dict else separator)
+    for key, value in sorted(obj.items()) if is_dict else ((None, v) for v in obj):
+        write(separator + encode_basestring(_key(key)) + ": " if is_dict else separator)
         if type(value) is str:  # the commonest value: no call
-            out.append(encode_basestring(value))
+            write(encode_basestring(value))
         else:
-            _indented(value, level + 1, out)
+            _indented(value, level + 1, write)
         separator = "," + inner
-    out.append(outer + ("}" if is_dict else "]"))
+    write(outer + ("}" if is_dict else "]"))
 
 
-def _of_flat_dicts(obj, level: int) -> str:
+def _of_flat_dicts(obj, level: int, write) -> None:
     """A list or dict of flat dicts (graph.json's links, state.json's items and notes): each dict
-    by one C-encoder call."""
+    by one C-encoder call, written as it is made."""
     ind1, ind2 = " " * (level + 1), " " * (level + 2)
     encode = _encoder(",\n" + ind2, True)
     head, tail = "{\n" + ind2, "\n" + ind1 + "}"
+    separator = "{\n" + ind1 if isinstance(obj, dict) else "[\n" + ind1
     if isinstance(obj, dict):
-        entries = [encode_basestring(k) + ": " + head + "".join(encode(v, 0))[1:-1] + tail
-                   for k, v in sorted(obj.items())]
-        opening, closing = "{", "}"
+        for k, v in sorted(obj.items()):
+            write(separator + encode_basestring(k) + ": " + head + "".join(encode(v, 0))[1:-1] + tail)
+            separator = ",\n" + ind1
     else:
-        entries = [head + "".join(encode(v, 0))[1:-1] + tail for v in obj]
-        opening, closing = "[", "]"
-    return opening + "\n" + ind1 + (",\n" + ind1).join(entries) + "\n" + " " * level + closing
+        for v in obj:
+            write(separator + head + "".join(encode(v, 0))[1:-1] + tail)
+            separator = ",\n" + ind1
+    write("\n" + " " * level + ("}" if isinstance(obj, dict) else "]"))
 
 
 def _key(key) -> str:

@@ -5,6 +5,7 @@ import itertools
 import json
 import os
 import re
+import shutil
 import sqlite3
 import tempfile
 import warnings
@@ -48,11 +49,29 @@ def _write_apkg(path: Path, specs: list[_NoteSpec], models: list[genanki.Model],
     # Every note type goes into the package, even one no note uses, so its mod time is stable.
     root.models = {m.model_id: m for m in models}
 
-    conn = sqlite3.connect(":memory:")
+    # The collection is built in a temporary file, not in memory: a large deck's collection and
+    # its serialized copy were two more copies of every field in memory.
+    fd, tmp_db = tempfile.mkstemp(prefix=".slt-", suffix=".anki2", dir=path.parent)
+    os.close(fd)
     try:
+        _write_collection(tmp_db, root, used, specs, model_by, model_state, problems)
+        _zip_atomic(path, tmp_db)
+    finally:
+        os.unlink(tmp_db)
+    return {d.name: counts[d.name] for d in used}
+
+
+def _write_collection(db_path: str, root: genanki.Deck, used: list[genanki.Deck],
+                      specs: list[_NoteSpec], model_by: dict[str, genanki.Model],
+                      model_state: dict, problems: list[Problem]) -> None:
+    """The collection: genanki writes the collection row, the decks and the note types; the notes
+    and cards are written by ``_insert_notes``."""
+    conn = sqlite3.connect(db_path)
+    try:
+        # A scratch file: no journal, no syncing.
+        conn.execute("PRAGMA journal_mode = OFF")
+        conn.execute("PRAGMA synchronous = OFF")
         cur = conn.cursor()
-        # genanki writes the collection, the decks and the note types; the notes and cards are
-        # written below, in one statement each.
         ts = max([spec.mod for spec in specs] + [m["mod"] for m in model_state.values()])
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -68,23 +87,29 @@ def _write_apkg(path: Path, specs: list[_NoteSpec], models: list[genanki.Model],
                 mjson[mid]["did"] = DECK_IDS["SLT::Definitions"]
         cur.execute("UPDATE col SET models = ?", (json.dumps(mjson, sort_keys=True),))
         conn.commit()
-        data = conn.serialize()
     finally:
         conn.close()
-    buf_fd, tmp_zip = tempfile.mkstemp(prefix=".slt-", suffix=".apkg", dir=path.parent)
-    os.close(buf_fd)
+
+
+def _zip_atomic(path: Path, db_path: str) -> None:
+    """Zip the collection (streamed from its file) and an empty media list into `path`, with
+    fixed dates (1980-01-01), replacing `path` only once complete."""
+    fd, tmp_zip = tempfile.mkstemp(prefix=".slt-", suffix=".apkg", dir=path.parent)
+    os.close(fd)
     try:
-        with zipfile.ZipFile(tmp_zip, "w", zipfile.ZIP_DEFLATED) as z:
-            for name, payload in (("collection.anki2", data), ("media", b"{}")):
-                info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-                info.compress_type = zipfile.ZIP_DEFLATED
-                z.writestr(info, payload, compresslevel=ZIP_LEVEL)
+        with zipfile.ZipFile(tmp_zip, "w", zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as z:
+            # Fixed dates (open(name, "w") makes a ZipInfo dated 1980-01-01): the bytes depend on
+            # the rows only.
+            with open(db_path, "rb") as src, z.open("collection.anki2", "w") as dst:
+                shutil.copyfileobj(src, dst, 1 << 20)
+            media = zipfile.ZipInfo("media", date_time=(1980, 1, 1, 0, 0, 0))
+            media.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(media, b"{}", compresslevel=ZIP_LEVEL)
         os.replace(tmp_zip, path)
     except BaseException:
         if os.path.exists(tmp_zip):
             os.unlink(tmp_zip)
         raise
-    return {d.name: counts[d.name] for d in used}
 
 
 def _insert_notes(cur: sqlite3.Cursor, specs: list[_NoteSpec], model_by: dict[str, genanki.Model],
@@ -92,8 +117,18 @@ def _insert_notes(cur: sqlite3.Cursor, specs: list[_NoteSpec], model_by: dict[st
     """The rows genanki's ``Note.write_to_db`` would write, deck after deck, but with each note's
     own id and mod time (genanki stamps one for all): card id = note id + card ordinal, due =
     the note's position in ``specs``."""
+    cards: list[tuple] = []
+    # The note rows go to SQLite as they are made (they hold every field's text); the card rows
+    # are small and collected on the way.
+    cur.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?)",
+                    _note_rows(specs, model_by, cards, problems))
+    cur.executemany("INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", cards)
+
+
+def _note_rows(specs: list[_NoteSpec], model_by: dict[str, genanki.Model], cards: list[tuple],
+               problems: list[Problem]):
+    """Yield the note rows deck after deck, appending each note's card rows to ``cards``."""
     decks = list(DECK_IDS)
-    notes, cards = [], []
     for due, spec in sorted(enumerate(specs), key=lambda pair: decks.index(pair[1].deck)):
         model, fields = model_by[spec.model], spec.field_list
         for tag in spec.tags:
@@ -108,13 +143,11 @@ def _insert_notes(cur: sqlite3.Cursor, specs: list[_NoteSpec], model_by: dict[st
                 if invalid:
                     problems.append(Problem("warning", "anki-genanki",
                                             _INVALID_HTML.format(" ".join(invalid))))
-        notes.append((spec.nid, spec.guid, model.model_id, spec.mod, -1, " " + " ".join(spec.tags) + " ",
-                      flds, fields[model.sort_field_index], 0, 0, ""))
         for ord_ in _card_ords(model, fields):
             cards.append((spec.nid + ord_, spec.nid, DECK_IDS[spec.deck], ord_, spec.mod, -1, 0, 0, due,
                           0, 0, 0, 0, 0, 0, 0, 0, ""))
-    cur.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?)", notes)
-    cur.executemany("INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", cards)
+        yield (spec.nid, spec.guid, model.model_id, spec.mod, -1, " " + " ".join(spec.tags) + " ",
+               flds, fields[model.sort_field_index], 0, 0, "")
 
 
 def _card_ords(model: genanki.Model, fields: list[str]) -> list[int]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from vault_builder.models import Item, Problem
 
-from ..export import encode_indented, no_cyclic_gc, write_atomic
+from ..export import no_cyclic_gc, write_indented
 from .apkg import _write_apkg
 from .cards import _cards_for, _dedupe, _dedupe_specs, _NoteSpec
 from .keys import assign_keys
@@ -84,7 +84,7 @@ def build_deck(
         "notes": new_state_notes,
         "models": new_state_models,
     }
-    write_atomic(state_path, encode_indented(new_state))
+    write_indented(state_path, new_state)
     _write_removed(out_dir / "removed.txt", new_state)
     return DeckReport(
         cards=len(specs), notes=len(specs), new=new, updated=updated, removed=removed_now,
