@@ -18,6 +18,7 @@ annotate(g) stores the results on the nodes (`importance`, `rank`, `reading_orde
 from __future__ import annotations
 
 import heapq
+from dataclasses import dataclass, field
 
 import networkx as nx
 
@@ -28,41 +29,67 @@ def concepts(g: nx.MultiDiGraph) -> list[str]:
     return sorted(n for n, t in g.nodes(data="type") if t == "concept")
 
 
-def edges_of(g: nx.MultiDiGraph, kind: str):
-    return ((u, v, d) for u, v, d in g.edges(data=True) if d.get("type") == kind)
+@dataclass
+class EdgeIndex:
+    """The graph's edges by type, indexed in one pass: asking networkx for a node's edges of one
+    type scans all of its edges (a popular concept has one from every item about it), and a scan
+    of every edge per question would make the analyses and the notes quadratic."""
+
+    out: dict = field(default_factory=dict)
+    """(node, edge type) -> the ends of its edges of that type, sorted, each once."""
+    into: dict = field(default_factory=dict)
+    """(node, edge type) -> the starts of the edges of that type into it, sorted, each once."""
+    replies_in: dict = field(default_factory=dict)
+    """node -> (replier, stance) of every replies_to edge into it."""
+    answers: dict = field(default_factory=dict)
+    """node -> (target, type, stance) of every counterexample_to and replies_to edge out of it."""
+    of_type: dict = field(default_factory=dict)
+    """edge type -> (u, v) of every edge of that type, parallel edges included."""
+
+    def prerequisites(self, concept: str) -> tuple[str, ...]:
+        return self.into.get((concept, "prerequisite"), ())
+
+    def dependants(self, concept: str) -> tuple[str, ...]:
+        return self.out.get((concept, "prerequisite"), ())
 
 
-class Adjacency:
-    """Neighbours by edge type, indexed in one pass over the edges: asking networkx for a node's
-    edges of one type scans all of them, and a popular concept has an edge from every item about it."""
+def edge_index(g: nx.MultiDiGraph) -> EdgeIndex:
+    out: dict[tuple, set] = {}
+    into: dict[tuple, set] = {}
+    index = EdgeIndex()
+    for u, targets in g.adjacency():  # plain dicts: g.edges(data=True) costs as much again
+        for v, parallel in targets.items():
+            for d in parallel.values():
+                t = d.get("type")
+                out.setdefault((u, t), set()).add(v)
+                into.setdefault((v, t), set()).add(u)
+                index.of_type.setdefault(t, []).append((u, v))
+                if t == "replies_to":
+                    index.replies_in.setdefault(v, []).append((u, d.get("stance")))
+                if t in ("counterexample_to", "replies_to"):
+                    index.answers.setdefault(u, []).append((v, t, d.get("stance")))
+    index.out = {k: tuple(sorted(s)) for k, s in out.items()}
+    index.into = {k: tuple(sorted(s)) for k, s in into.items()}
+    return index
 
-    def __init__(self, g: nx.MultiDiGraph):
-        self.out: dict[tuple[str, str], list[str]] = {}
-        self.into: dict[tuple[str, str], list[str]] = {}
-        for u, v, kind in g.edges(data="type"):
-            self.out.setdefault((u, kind), []).append(v)
-            self.into.setdefault((v, kind), []).append(u)
 
-    def prerequisites(self, concept: str) -> list[str]:
-        return sorted(set(self.into.get((concept, "prerequisite"), ())))
-
-    def dependants(self, concept: str) -> list[str]:
-        return sorted(set(self.out.get((concept, "prerequisite"), ())))
-
-
-def importance(g: nx.MultiDiGraph) -> dict[str, int]:
+def importance(g: nx.MultiDiGraph, index: EdgeIndex | None = None) -> dict[str, int]:
+    index = index or edge_index(g)
+    nodes = g.nodes
     score = {c: 0 for c in concepts(g)}
-    for u, v, d in g.edges(data=True):
-        if v not in score:
-            continue
-        kind, src = d.get("type"), g.nodes[u]
-        if kind == "defines":
+    for _, v in index.of_type.get("defines", ()):
+        if v in score:
             score[v] += 3
-        elif kind in ("about", "mentions") and src["type"] in ITEM_TYPES:
-            score[v] += 2 if (src["type"] == "counterexample" or (src["type"] == "claim" and src.get("key"))) else 1
-        elif kind == "mentions" and src["type"] == "post":
-            score[v] += 1
-    for u, _, _ in edges_of(g, "prerequisite"):
+    for kind in ("about", "mentions"):
+        for u, v in index.of_type.get(kind, ()):
+            if v not in score:
+                continue
+            src = nodes[u]
+            if src["type"] in ITEM_TYPES:
+                score[v] += 2 if (src["type"] == "counterexample" or (src["type"] == "claim" and src.get("key"))) else 1
+            elif kind == "mentions" and src["type"] == "post":
+                score[v] += 1
+    for u, _ in index.of_type.get("prerequisite", ()):
         score[u] += 2
     return score
 
@@ -70,28 +97,28 @@ def importance(g: nx.MultiDiGraph) -> dict[str, int]:
 CONCEPT_LINKS = ("about", "mentions", "defines")
 
 
-def related(g: nx.MultiDiGraph, concept: str, limit: int = 8, adj: Adjacency | None = None) -> list[str]:
-    adj = adj or Adjacency(g)
+def related(g: nx.MultiDiGraph, concept: str, limit: int = 8, index: EdgeIndex | None = None) -> list[str]:
+    index = index or edge_index(g)
     weight: dict[str, int] = {}
     for kind in CONCEPT_LINKS:
-        for item in adj.into.get((concept, kind), ()):
+        for item in index.into.get((concept, kind), ()):
             if g.nodes[item]["type"] not in ITEM_TYPES:
                 continue
             for kind2 in CONCEPT_LINKS:
-                for other in adj.out.get((item, kind2), ()):
+                for other in index.out.get((item, kind2), ()):
                     if other != concept:
                         weight[other] = weight.get(other, 0) + 1
-    for other in adj.prerequisites(concept) + adj.dependants(concept):
+    for other in index.prerequisites(concept) + index.dependants(concept):
         weight[other] = weight.get(other, 0) + 2
     ranked = sorted(weight, key=lambda c: (-weight[c], g.nodes[c]["label"].casefold(), c))
     return ranked[:limit]
 
 
 def reading_order(g: nx.MultiDiGraph, score: dict[str, int] | None = None,
-                  adj: Adjacency | None = None) -> tuple[list[str], list[tuple[str, str]]]:
+                  adj: EdgeIndex | None = None) -> tuple[list[str], list[tuple[str, str]]]:
     """(concepts in reading order, prerequisite edges ignored to break cycles)."""
-    score = score if score is not None else importance(g)
-    adj = adj or Adjacency(g)
+    adj = adj or edge_index(g)
+    score = score if score is not None else importance(g, adj)
     nodes = concepts(g)
     needs = {c: set(adj.prerequisites(c)) - {c} for c in nodes}
     key = {c: (-score[c], g.nodes[c]["label"].casefold(), c) for c in nodes}
@@ -117,7 +144,7 @@ def reading_order(g: nx.MultiDiGraph, score: dict[str, int] | None = None,
     return order, broken
 
 
-def depths(adj: Adjacency, order: list[str]) -> dict[str, int]:
+def depths(adj: EdgeIndex, order: list[str]) -> dict[str, int]:
     """Layer of each concept: 0 without prerequisites, else 1 + the deepest earlier prerequisite."""
     pos = {c: i for i, c in enumerate(order)}
     depth: dict[str, int] = {}
@@ -127,19 +154,20 @@ def depths(adj: Adjacency, order: list[str]) -> dict[str, int]:
     return depth
 
 
-def disputes(g: nx.MultiDiGraph) -> dict[str, list[str]]:
+def disputes(g: nx.MultiDiGraph, index: EdgeIndex | None = None) -> dict[str, list[str]]:
+    index = index or edge_index(g)
     out: dict[str, set[str]] = {}
-    for u, v, d in g.edges(data=True):
-        if g.nodes[v]["type"] != "claim":
-            continue
-        if d.get("type") == "counterexample_to" or (d.get("type") == "replies_to" and d.get("stance") == "disputes"):
+    against = index.of_type.get("counterexample_to", ())
+    replies = [(u, v) for v, repliers in index.replies_in.items() for u, stance in repliers if stance == "disputes"]
+    for u, v in [*against, *replies]:
+        if g.nodes[v]["type"] == "claim":
             out.setdefault(v, set()).add(u)
     return {k: sorted(v) for k, v in sorted(out.items())}
 
 
 def annotate(g: nx.MultiDiGraph) -> None:
-    score = importance(g)
-    adj = Adjacency(g)
+    adj = edge_index(g)
+    score = importance(g, adj)
     order, broken = reading_order(g, score, adj)
     depth = depths(adj, order)
     by_rank = sorted(score, key=lambda c: (-score[c], g.nodes[c]["label"].casefold(), c))
@@ -149,10 +177,10 @@ def annotate(g: nx.MultiDiGraph) -> None:
     for i, c in enumerate(order, 1):
         g.nodes[c]["reading_order"] = i
         g.nodes[c]["depth"] = depth[c]
-        g.nodes[c]["related"] = related(g, c, adj=adj)
+        g.nodes[c]["related"] = related(g, c, index=adj)
     g.graph["reading_order"] = order
     g.graph["cycles_broken"] = [list(e) for e in broken]
-    disputed = disputes(g)
+    disputed = disputes(g, adj)
     for n, t in g.nodes(data="type"):
         if t == "claim":
             g.nodes[n]["disputed"] = n in disputed

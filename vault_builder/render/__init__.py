@@ -19,6 +19,7 @@ import jinja2
 import networkx as nx
 
 from .. import obsidian
+from ..graph import edge_index
 from ..models import Concept, Corpus, Item, Post
 from ..paths import is_valid_block_id
 from ..writer import USER_MARKER
@@ -208,42 +209,6 @@ class Ctx:
             key = person_key(name)
             self._authors[name] = self.link(key) if key in self.g else None
         return self._authors[name]
-
-
-@dataclass
-class EdgeIndex:
-    """The graph's edges, indexed in one pass (every lookup a note makes is then a dict lookup)."""
-
-    out: dict = field(default_factory=dict)
-    """(node, edge type) -> the ends of its edges of that type, sorted, each once."""
-    into: dict = field(default_factory=dict)
-    """(node, edge type) -> the starts of the edges of that type into it, sorted, each once."""
-    replies_in: dict = field(default_factory=dict)
-    """node -> (replier, stance) of every replies_to edge into it."""
-    answers: dict = field(default_factory=dict)
-    """node -> (target, type, stance) of every counterexample_to and replies_to edge out of it."""
-    of_type: dict = field(default_factory=dict)
-    """edge type -> (u, v) of every edge of that type, parallel edges included."""
-
-
-def edge_index(g: nx.MultiDiGraph) -> EdgeIndex:
-    out: dict[tuple, set] = {}
-    into: dict[tuple, set] = {}
-    index = EdgeIndex()
-    for u, targets in g.adjacency():  # plain dicts: g.edges(data=True) costs as much again
-        for v, parallel in targets.items():
-            for d in parallel.values():
-                t = d.get("type")
-                out.setdefault((u, t), set()).add(v)
-                into.setdefault((v, t), set()).add(u)
-                index.of_type.setdefault(t, []).append((u, v))
-                if t == "replies_to":
-                    index.replies_in.setdefault(v, []).append((u, d.get("stance")))
-                if t in ("counterexample_to", "replies_to"):
-                    index.answers.setdefault(u, []).append((v, t, d.get("stance")))
-    index.out = {k: tuple(sorted(s)) for k, s in out.items()}
-    index.into = {k: tuple(sorted(s)) for k, s in into.items()}
-    return index
 
 
 def render_vault(corpus: Corpus, items: list[Item], concepts: list[Concept], graph: nx.MultiDiGraph,
