@@ -130,6 +130,33 @@ def test_registry_titles_that_sanitise_alike_are_unique():
     assert len({name_key(n) for n in names}) == 4
 
 
+def first_free_name(taken: set[str], title: str, max_len: int = 80) -> str:
+    """The rule NameRegistry.claim follows, searched from 1 every time."""
+    n, name = 1, note_name(title, max_len)
+    while name_key(name) in taken:
+        n += 1
+        name = note_name(title, max_len - len(f" ({n})")) + f" ({n})"
+    return name
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["claim", "reserve"]),
+                          st.sampled_from(["A", "a", "A (2)", "a (3)", "B", "b (2)", "x" * 90, "x" * 90 + " (2)"])),
+                max_size=40))
+def test_registry_names_are_the_first_free_ones(calls):
+    """claim() starts its search where it last stopped for a title; what it gives must still be the
+    first free name, whatever was reserved or claimed in between."""
+    reg, taken = NameRegistry(), set()
+    for what, title in calls:
+        if what == "reserve":
+            reg.reserve("Posts", note_name(title, 80))
+            taken.add(name_key(note_name(title, 80)))
+            continue
+        expected = first_free_name(taken, title)
+        assert reg.claim("Posts", title) == expected
+        taken.add(name_key(expected))
+
+
 def test_registry_is_deterministic():
     titles = ["A", "a", "B: c", "B - c", "CON", "", "   "]
     run1, run2 = NameRegistry(), NameRegistry()
