@@ -704,3 +704,11 @@ def test_content_hash_is_the_hash_of_its_fields():
     spec = _NoteSpec("k", "k", "SLT::Claims", "basic", {"Front": "«é» \"q\" \\ \n", "Back": "b"},
                      ["type::claim", "concept::a"])
     assert spec.content_hash() == _hash([spec.model, spec.deck, spec.field_list, sorted(spec.tags)])
+
+
+@pytest.mark.parametrize("key", ["", "a", "claim-0123abcd", "x#cloze", "é—«»#taxonomy", "k" * 300])
+def test_guid_is_genankis(key):
+    from vault_builder.deck import GUID_NAMESPACE
+    from vault_builder.deck.cards import _guid
+
+    assert _guid(key) == genanki.guid_for(GUID_NAMESPACE, key)

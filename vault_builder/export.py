@@ -91,8 +91,8 @@ def write_items(path: Path, items: list[Item]) -> None:
 
 
 class Rows:
-    """A list whose items are made when iterated (it may be iterated more than once): what the
-    indented writer needs for a long list of dicts that should not all exist at once."""
+    """A list whose items are made as the indented writer goes through them, once: for a long
+    list of dicts that should not all exist at once."""
 
     def __init__(self, make, length: int):
         self._make, self._length = make, length
@@ -169,10 +169,13 @@ def _indented(obj, level: int, write) -> None:
     if not obj:
         write("{}" if is_dict else "[]")
         return
+    if type(obj) is Rows:
+        _rows(obj, level, write)
+        return
     values = obj.values() if is_dict else obj
     if _flat(values):
         inner, outer = "\n" + " " * (level + 1), "\n" + " " * level
-        text = "".join(_encoder("," + inner, True)(list(obj) if type(obj) is Rows else obj, 0))
+        text = "".join(_encoder("," + inner, True)(obj, 0))
         write(text[0] + inner + text[1:-1] + outer + text[-1])
     elif (all(type(v) is dict and v and _flat(v.values()) for v in values)
           and (not is_dict or all(type(k) is str for k in obj))):
@@ -195,6 +198,23 @@ def _indented_items(obj, level: int, write) -> None:
             _indented(value, level + 1, write)
         separator = "," + inner
     write(outer + ("}" if is_dict else "]"))
+
+
+def _rows(rows: Rows, level: int, write) -> None:
+    """A lazy list in one pass (the checks of ``_indented`` would make its items twice): each
+    flat dict by one C-encoder call, anything else by ``_indented``."""
+    ind1 = " " * (level + 1)
+    encode = _encoder(",\n" + " " * (level + 2), True)
+    head, tail = "{\n" + " " * (level + 2), "\n" + ind1 + "}"
+    separator = "[\n" + ind1
+    for value in rows:
+        if type(value) is dict and value and _flat(value.values()):
+            write(separator + head + "".join(encode(value, 0))[1:-1] + tail)
+        else:
+            write(separator)
+            _indented(value, level + 1, write)
+        separator = ",\n" + ind1
+    write("\n" + " " * level + "]")
 
 
 def _of_flat_dicts(obj, level: int, write) -> None:

@@ -6,7 +6,7 @@ import hashlib
 import json
 import string
 import urllib.parse
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 
 import genanki
 
@@ -65,7 +65,8 @@ class _NoteSpec:
     item_key: str
     deck: str
     model: str  # "basic" | "cloze"
-    fields: dict[str, str]
+    fields: InitVar[dict[str, str]]
+    """Field name → HTML; kept only as ``field_list`` (a large deck's notes are many)."""
     tags: list[str]
     nid: int = 0
     mod: int = 0
@@ -73,16 +74,30 @@ class _NoteSpec:
     field_list: list[str] = field(init=False)
     """The fields in the note type's order."""
 
-    def __post_init__(self) -> None:
-        self.guid = genanki.guid_for(GUID_NAMESPACE, self.key)
+    def __post_init__(self, fields: dict[str, str]) -> None:
+        self.guid = _guid(self.key)
         names = BASIC_FIELDS if self.model == "basic" else CLOZE_FIELDS
-        self.field_list = [self.fields.get(name, "") for name in names]
+        self.field_list = [fields.get(name, "") for name in names]
 
     def content_hash(self) -> str:
         """Hash of everything the card shows or files it under: what decides its mod time.
         The same as ``_hash`` of that list (state.json keeps it from earlier builds), but with
         a reused JSON encoder: these are all strings, so no key sorting or default applies."""
         return _digest(dumps([self.model, self.deck, self.field_list, sorted(self.tags)]))
+
+
+_BASE91 = "".join(genanki.util.BASE91_TABLE)
+
+
+def _guid(key: str) -> str:
+    """``genanki.guid_for(GUID_NAMESPACE, key)`` (the first 8 bytes of a SHA-256 in Anki's
+    base 91), with the bytes read as one int instead of byte by byte."""
+    n = int.from_bytes(hashlib.sha256(f"{GUID_NAMESPACE}__{key}".encode("utf-8")).digest()[:8], "big")
+    digits = []
+    while n:
+        n, r = divmod(n, 91)
+        digits.append(_BASE91[r])
+    return "".join(reversed(digits))
 
 
 def _hash(value) -> str:
