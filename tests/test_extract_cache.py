@@ -46,17 +46,18 @@ def test_warm_and_edited_builds_match_cold_builds(bundled, monkeypatch):
     cache = json.loads(json.dumps(cache))  # what the caller keeps on disk
     before = set(cache)
 
-    calls = []
-    real = cache_mod.facts_of
-    monkeypatch.setattr(cache_mod, "facts_of", lambda entry: calls.append(1) or real(entry))
+    calls = []  # units split and run through the per-sentence rules
+    real = cache_mod.unit_entry
+    monkeypatch.setattr(cache_mod, "unit_entry", lambda sents, facts: calls.append(1) or real(sents, facts))
     assert _run(corpus, glossary, cache) == cold  # warm
-    assert set(cache) == before and len(calls) == sum(1 + len(p.thread.comments if p.thread else []) for p in corpus.posts)
+    assert set(cache) == before and not calls
 
     edited = _edited(corpus)
+    expected = _run(edited, glossary)
     calls.clear()
-    assert _run(edited, glossary, cache) == _run(edited, glossary)  # one post re-extracted
+    assert _run(edited, glossary, cache) == expected  # one post re-extracted
     assert len(set(cache) - before) == 1 and len(before - set(cache)) == 1  # its old entry is dropped
-    assert len(calls) == sum(1 + len(p.thread.comments if p.thread else []) for i, p in enumerate(corpus.posts) if i != 1)
+    assert len(calls) == 1 + len(edited.posts[1].thread.comments if edited.posts[1].thread else [])
 
 
 def test_entries_depend_on_the_glossary_and_the_disabled_rules(bundled):

@@ -88,7 +88,8 @@ def _id_text(c: Cand) -> str:
     return s.text
 
 
-def _unit(state: State, post: Post, sents: list[Sent], unit: str, facts: dict[int, Facts]) -> None:
+def _unit(state: State, post: Post, sents: list[Sent], unit: str, facts: list[Facts]) -> None:
+    """The second pass over one post body or comment; `facts` are its sentences' (in order)."""
     disabled = state.disabled
     n_cands, n_reserve = len(state.cands), len(state.reserve)
     consumed: set[int] = set()
@@ -96,7 +97,7 @@ def _unit(state: State, post: Post, sents: list[Sent], unit: str, facts: dict[in
     for i, s in enumerate(sents):
         if id(s) in consumed or s.block.quotes:
             continue
-        f = facts[id(s)]
+        f = facts[i]
         ex_rules = [] if id(s) in in_passage else f.ex_rules
         if ex_rules:
             passage = sents[i:i + f.ex_len]  # examples.passage_from(s)
@@ -179,13 +180,35 @@ def _post_units(post: Post) -> list[tuple[list, Comment | None]]:
     return [(post.blocks, None)] + [(c.blocks, c) for c in (post.thread.comments if post.thread else [])]
 
 
-def _explicitly_named(defs: dict) -> set[str]:
+def _explicitly_named(defined: list[tuple[str, list[str]]]) -> set[str]:
     out = set()
-    for term, rules in defs.values():
+    for term, rules in defined:
         if term and set(rules) & EXPLICIT_NAMING_RULES:
             t = re.sub(r"\s*\([^)]*\)$", "", term)
             out.add(t[0].upper() + t[1:] if t[:1].islower() else t)
     return out
+
+
+def _first_pass(post: Post, index: ConceptIndex, disabled: frozenset) -> dict:
+    """A post's cache entry: its units' sentences and their facts (cache.py)."""
+    units, facts = [], []
+    for blocks, com in _post_units(post):
+        sents = block_sents(blocks, post, index, in_comments=com is not None, comment=com)
+        unit_facts = [sentence_facts(s, disabled) for s in sents]
+        units.append(X.unit_entry(sents, unit_facts))
+        facts += unit_facts
+        for s in sents:  # no cycles left: the sentences are freed now (extract runs without the cyclic collector)
+            s.prev = s.next = None
+    return X.post_entry(units, facts)
+
+
+def _add_concepts(sents: list[Sent], index: ConceptIndex) -> None:
+    """Adds the concepts of `index` (the ones the corpus names outright) to the sentences that mention them."""
+    for s in sents:
+        for a, b, name in index.spans(s.text):
+            if name not in s.concepts:
+                s.concepts.append(name)
+            s.surfaces.append(_fold(s.text).lower()[a:b])
 
 
 def _discover(defined: list[tuple[str, list[str]]], index: ConceptIndex) -> list[Concept]:
@@ -261,48 +284,44 @@ def _extract(corpus: Corpus, glossary: list[Concept], overrides: dict, disabled:
     for post in corpus.posts:
         if post.thread:
             state.quoted_blocks |= {b.quotes for b in post.thread.blocks if b.quotes}
-    # Each post's sentences and what the rules say about each on its own, definitions included (the
-    # terms the text defines count as concepts for the claim cues after them): from the cache when
-    # the post, the glossary and the code are unchanged.
-    units: list[tuple[Post, list[Sent], str]] = []
-    facts: dict[int, Facts] = {}
+    # First pass: each post's sentences and what the rules say about each on its own, definitions
+    # included (the terms the text defines count as concepts for the claim cues after them), from the
+    # cache when the post, the glossary and the code are unchanged.  Only the cache entries are kept
+    # (compact strings): the sentences are made again in the second pass, without the text forms the
+    # first pass's rules cached on them.
+    entries: list[dict] = []
     sig = X.signature(glossary, disabled) if cache is not None else ""
     used: dict[str, dict] = {}
     total = sum(len(_post_units(post)) for post in corpus.posts)
+    done = 0
     for post in corpus.posts:
         key = X.post_key(post, sig) if cache is not None else ""
         entry = cache.get(key) if cache is not None else None
-        fresh_units = []
-        for u, (blocks, com) in enumerate(_post_units(post)):
-            known = entry["units"][u] if entry else None
-            sents = block_sents(blocks, post, index, in_comments=com is not None, comment=com,
-                                known=known["sentences"] if known else None)
-            unit_facts = X.facts_of(known) if known else [sentence_facts(s, disabled) for s in sents]
-            if cache is not None and not entry:
-                fresh_units.append(X.unit_entry(sents, unit_facts))
-            facts.update(zip(map(id, sents), unit_facts))
-            units.append((post, sents, com.id if com else "post"))
-            if progress and len(units) % 50 == 1:
-                progress(len(units) - 1, total)
+        if entry is None:
+            entry = _first_pass(post, index, disabled)
+        entries.append(entry)
         if cache is not None:
-            used[key] = entry or {"units": fresh_units}
+            used[key] = entry
+        for _ in entry["units"]:
+            if progress and done % 50 == 0:
+                progress(done, total)
+            done += 1
     if cache is not None:  # only this build's entries: the cache does not grow with old versions
         cache.clear()
         cache.update(used)
-    defs = {k: (f.term, f.d_rules) for k, f in facts.items()}
-    discovered = _discover([(term, rules) for term, rules in defs.values() if term], index)
-    named = _explicitly_named(defs)
+    defined = [(term, rules) for entry in entries for term, rules in entry["defs"]]
+    discovered = _discover(defined, index)
+    named = _explicitly_named(defined)
     explicit = [c for c in discovered if c.name in named and (len(c.name.split()) > 1 or c.abbreviations)]
-    if explicit:
-        fresh = ConceptIndex(explicit)
-        for _, sents, _ in units:
-            for s in sents:
-                for a, b, name in fresh.spans(s.text):
-                    if name not in s.concepts:
-                        s.concepts.append(name)
-                    s.surfaces.append(_fold(s.text).lower()[a:b])
-    for post, sents, unit in units:
-        _unit(state, post, sents, unit, facts)
+    fresh = ConceptIndex(explicit) if explicit else None
+    for post, entry in zip(corpus.posts, entries):
+        for (blocks, com), unit in zip(_post_units(post), entry["units"]):
+            rows, facts = X.read_unit(unit)
+            sents = block_sents(blocks, post, index, in_comments=com is not None, comment=com, known=rows)
+            if fresh is not None:
+                _add_concepts(sents, fresh)
+            _unit(state, post, sents, com.id if com else "post", facts)
+    del entries
 
     S.restatements(state, disabled)
     S.quota(state, disabled)

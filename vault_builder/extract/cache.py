@@ -7,10 +7,15 @@ found under a hash of the post's content, the glossary's concepts, the disabled 
 of this package, so an entry that could be stale is never looked up.  The entries a build does not
 use are dropped.
 
-    entry = {"units": [{"sentences": [[bidx, start, end, concepts, surfaces], ...],
-                        "facts": [[term, d_rules, veto, cues, ex_rules, ex_len, ce_rules], ...]}, ...]}
+    entry = {"units": [unit, ...], "defs": [[term, d_rules], ...]}
 
-one unit per post body and comment, in extract's order.
+one unit per post body and comment, in extract's order, each one JSON string (compact in memory:
+extract keeps every post's entry from its first pass to its second)
+
+    unit = '[[[bidx, start, end, concepts, surfaces], ...], [[term, d_rules, veto, cues, ex_rules, ex_len, ce_rules], ...]]'
+
+and the (term, definition rules) of the post's sentences that define a term, in order (the first
+pass needs only these to discover the corpus's concepts).
 """
 from __future__ import annotations
 
@@ -23,7 +28,7 @@ from ..models import Concept, Post
 from .context import Sent
 from .facts import Facts
 
-FORMAT = 1
+FORMAT = 2
 """Bumped when the entries change shape."""
 
 
@@ -48,13 +53,19 @@ def post_key(post: Post, sig: str) -> str:
     return hashlib.sha1((sig + "\0" + repr(post)).encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def unit_entry(sents: list[Sent], facts: list[Facts]) -> dict:
-    """A unit's cache entry, made right after block_sents (before discovered concepts are added)."""
-    return {"sentences": [[s.bidx, s.start, s.end, list(s.concepts), list(s.surfaces)] for s in sents],
-            "facts": [[f.term, list(f.d_rules), f.veto, dict(f.cues), list(f.ex_rules), f.ex_len, list(f.ce_rules)]
-                      for f in facts]}
+def post_entry(units: list[str], facts: list[Facts]) -> dict:
+    """A post's entry from its units' strings and the facts of all its sentences."""
+    return {"units": units, "defs": [[f.term, f.d_rules] for f in facts if f.term]}
 
 
-def facts_of(entry: dict) -> list[Facts]:
-    return [Facts(term, list(d_rules), veto, dict(cues), list(ex_rules), ex_len, list(ce_rules))
-            for term, d_rules, veto, cues, ex_rules, ex_len, ce_rules in entry["facts"]]
+def unit_entry(sents: list[Sent], facts: list[Facts]) -> str:
+    """A unit's string, made right after block_sents (before discovered concepts are added)."""
+    rows = [[s.bidx, s.start, s.end, s.concepts, s.surfaces] for s in sents]
+    return json.dumps([rows, [[f.term, f.d_rules, f.veto, f.cues, f.ex_rules, f.ex_len, f.ce_rules] for f in facts]],
+                      ensure_ascii=False, separators=(",", ":"))
+
+
+def read_unit(unit: str) -> tuple[list, list[Facts]]:
+    """The sentence rows (for context.block_sents(known=...)) and the facts of a unit's string."""
+    rows, facts = json.loads(unit)
+    return rows, [Facts(*f) for f in facts]
