@@ -13,7 +13,7 @@ _STOP = set("the a an and or of to in on for with by is are was were be been it 
             "have has had do does did there their its our your my his her them us me".split())
 
 
-@dataclass
+@dataclass(slots=True)  # tens of thousands per build, kept to the end: no instance dicts
 class Cand:
     item: Item
     sents: list[Sent]
@@ -25,8 +25,9 @@ class Cand:
     """Global index of the candidate's paragraph (post body, then comments, in order)."""
     kept: bool = True
     """False for a reserve sentence (not selected as a claim)."""
-    sent_scores: list = field(default_factory=list)
-    others: list = field(default_factory=list)
+    sent_scores: list | tuple = ()
+    """Per sentence of a joined passage (select.merge_continuations sets a list)."""
+    others: list | tuple = ()
     """For counterexamples: the example items of its post (an answer may target one)."""
     restates: "Cand | None" = None
     """For a dropped restatement: the claim it restates (counterexamples aimed at it go there)."""
