@@ -10,13 +10,19 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from jinja2 import Template
+
 from vault_builder import buildcache
+from vault_builder.render.items import TEMPLATES
+from vault_builder.writer import USER_MARKER
 from vault_builder.pipeline import BuildOptions, build
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from corpus import write_corpus  # noqa: E402
 
 from test_deck import Apkg  # noqa: E402
+
+ITEM_TEMPLATES = set(TEMPLATES.values())
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -83,3 +89,34 @@ def test_failed_state_file_is_ignored(tmp_path):
     build(options(tmp_path / "c", out))
     (out / buildcache.CACHE_DIR / buildcache.STATE).write_text("{not json", encoding="utf-8")
     assert "extract" in build(options(tmp_path / "c", out)).timings
+
+
+def test_unchanged_notes_are_kept_not_rendered(tmp_path, monkeypatch):
+    files = write_corpus(tmp_path / "c", 6)
+    out = tmp_path / "out"
+    first = build(options(tmp_path / "c", out))
+    files[3].write_text(files[3].read_text(encoding="utf-8").replace(" the ", " a ", 1), encoding="utf-8")
+    rendered = []
+    real = Template.render
+    monkeypatch.setattr(Template, "render", lambda self, *a, **k: rendered.append(self.name) or real(self, *a, **k))
+    build(options(tmp_path / "c", out))
+    item_notes = sum(first.counts[k] for k in ("claims", "definitions", "examples", "counterexamples"))
+    items_rendered = sum(1 for name in rendered if name in ITEM_TEMPLATES)
+    assert 0 < items_rendered < item_notes / 3  # the changed post's notes, not the other five posts'
+
+
+def test_a_user_edit_in_an_unchanged_note_is_undone_and_their_notes_kept(tmp_path):
+    """A kept note must be the file as the last build wrote it: one the user touched is rendered
+    again (its generated part restored, their section below the marker carried over)."""
+    files = write_corpus(tmp_path / "c", 4)
+    out = tmp_path / "out"
+    build(options(tmp_path / "c", out))
+    note = sorted((out / "vault" / "Claims").glob("*.md"))[0]
+    generated = note.read_text(encoding="utf-8")
+    assert generated.rstrip().endswith(USER_MARKER)
+    note.write_text(generated.replace("\n## ", "\nmy edit in the generated part\n## ", 1) + "\nmy own remark\n",
+                    encoding="utf-8")
+    files[2].write_text(files[2].read_text(encoding="utf-8").replace(" the ", " a ", 1), encoding="utf-8")
+    build(options(tmp_path / "c", out))
+    text = note.read_text(encoding="utf-8")
+    assert "my edit in the generated part" not in text and text.endswith("\nmy own remark\n")

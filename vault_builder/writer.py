@@ -16,7 +16,8 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from .models import Problem
@@ -32,7 +33,16 @@ def sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def write_vault(vault: Path, files: Mapping[str, str | bytes] | Iterable[tuple[str, str | bytes]],
+@dataclass
+class Deferred:
+    """A note that need not be rendered when the old vault's file is as the last build wrote it
+    and `unchanged` (what it is made from is what that build made it from): the file is kept."""
+
+    render: Callable[[], str]
+    unchanged: bool
+
+
+def write_vault(vault: Path, files: Mapping[str, str | bytes] | Iterable[tuple[str, str | bytes | Deferred]],
                 overwrite_settings: bool = False) -> list[Problem]:
     """Replace the generated part of `vault` by `files` (relative POSIX path -> content, or such
     pairs as they are rendered: each is stored and can be let go before the next one comes).
@@ -40,7 +50,8 @@ def write_vault(vault: Path, files: Mapping[str, str | bytes] | Iterable[tuple[s
     overwrite_settings: write the build's `.obsidian/` files even over settings the user has
     (by default a settings file that exists and is not the one the last build wrote is kept).
     A file whose new bytes are those of the old vault's file is hard-linked into the new vault
-    rather than written again (the old vault is left as it is until the swap).
+    rather than written again (the old vault is left as it is until the swap); so is a Deferred
+    note that is unchanged, without rendering it.
     """
     problems: list[Problem] = []
     old = read_manifest(vault)
@@ -55,6 +66,11 @@ def write_vault(vault: Path, files: Mapping[str, str | bytes] | Iterable[tuple[s
             check_relative(rel)
             if rel in generated:  # a second write could go through a hard link into the old vault
                 raise ValueError(f"{rel!r} is generated twice")
+            if isinstance(content, Deferred):
+                if content.unchanged and keep_untouched(stage, old_root, rel, old.get(rel), before):
+                    generated[rel] = old[rel]
+                    continue
+                content = content.render()
             fresh = content.encode("utf-8") if isinstance(content, str) else content
             generated[rel] = sha(fresh)  # what we wrote, so a later user edit can be told apart
             data = fresh
@@ -76,6 +92,17 @@ def write_vault(vault: Path, files: Mapping[str, str | bytes] | Iterable[tuple[s
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return problems
+
+
+def keep_untouched(stage: "Staging", old_root: str, rel: str, old_sha: str | None, before: dict[str, str]) -> bool:
+    """Hard-link the old vault's file in when its bytes are still those the last build wrote."""
+    if old_sha is None or before.get(rel) != "file":
+        return False
+    previous = old_root + rel
+    with open(previous, "rb") as f:
+        if sha(f.read()) != old_sha:
+            return False  # the user edited it: render it again, to carry their parts over
+    return stage.link(previous, rel)
 
 
 class Staging:

@@ -11,6 +11,8 @@ blank). The modules here prepare plain values for them; nothing is written (writ
 """
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
@@ -22,7 +24,7 @@ from .. import obsidian
 from ..graph import edge_index
 from ..models import Concept, Corpus, Item, Post
 from ..paths import is_valid_block_id
-from ..writer import USER_MARKER
+from ..writer import USER_MARKER, Deferred
 from .markdown import front_matter, note_link, quote_callout, stem
 
 Extras = Callable[[str], str]
@@ -102,6 +104,9 @@ class Ctx:
     """item node -> (post index, extraction order): the order items are listed in."""
     by_post: dict = field(default_factory=dict)
     """post node -> its items (post body and thread), in extraction order."""
+    note_cache: dict | None = None
+    """note path -> note_key() of its values in the last build; this build's keys replace them
+    (None: no cache, every note is rendered)."""
 
     def __post_init__(self) -> None:
         self.by_id = {i.id: i for i in self.items}
@@ -119,11 +124,21 @@ class Ctx:
         self._sources: dict[str, str] = {}
         self._authors: dict[str, str | None] = {}
         self._templates: dict[str, jinja2.Template] = {}
+        self.previous_keys = dict(self.note_cache or {})
+        if self.note_cache is not None:
+            self.note_cache.clear()  # only this build's notes: the cache does not grow with old ones
 
     def template(self, name: str) -> jinja2.Template:
         if name not in self._templates:
             self._templates[name] = self.env.get_template(name)
         return self._templates[name]
+
+    def deferred(self, path: str, template: jinja2.Template, values: dict) -> Deferred:
+        """The note at `path`, to be rendered only if the writer cannot keep the old file."""
+        key = note_key(template, values)
+        unchanged = self.previous_keys.get(path) == key
+        self.note_cache[path] = key
+        return Deferred(lambda: template.render(values), unchanged)
 
     def node(self, key: str) -> dict:
         return self.nodes[key]
@@ -211,6 +226,15 @@ class Ctx:
         return self._authors[name]
 
 
+def note_key(template: jinja2.Template, values: dict) -> str:
+    """What a note is made of: the code and templates (buildcache.code_version), the template's
+    name and the values, in their (fixed) order."""
+    from ..buildcache import code_version
+
+    text = json.dumps([code_version(), template.name, values], ensure_ascii=False, default=str)
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def render_vault(corpus: Corpus, items: list[Item], concepts: list[Concept], graph: nx.MultiDiGraph,
                  extras: Extras | None = None, *, snippets: bool = False, snippet_cache: Path | None = None,
                  problems: list | None = None) -> dict[str, str | bytes]:
@@ -221,7 +245,7 @@ def render_vault(corpus: Corpus, items: list[Item], concepts: list[Concept], gra
 
 def render_files(corpus: Corpus, items: list[Item], concepts: list[Concept], graph: nx.MultiDiGraph,
                  extras: Extras | None = None, *, snippets: bool = False, snippet_cache: Path | None = None,
-                 problems: list | None = None) -> Iterator[tuple[str, str | bytes]]:
+                 problems: list | None = None, note_cache: dict | None = None) -> Iterator[tuple[str, str | bytes | Deferred]]:
     """All vault files as (relative path, content), one group of notes after another: notes, maps,
     canvases and `.obsidian/` settings. A generator, so the writer can store each group and let it go
     (the rendered vault is the largest thing a build holds).
@@ -229,11 +253,12 @@ def render_files(corpus: Corpus, items: list[Item], concepts: list[Concept], gra
     extras: more Markdown per concept name (shown under "Compute it"). snippets: also embed the
     executable snippets (vault_builder.snippets) with their outputs, copy the numeric module to
     `_code/` and write toy-topic notes; results are cached in snippet_cache. Problems found on the
-    way (a failing snippet) are appended to `problems`.
+    way (a failing snippet) are appended to `problems`. note_cache: see Ctx.note_cache; with it,
+    item notes come as writer.Deferred.
     """
     from . import computations, concepts as concept_notes, items as item_notes, maps, pages, posts
 
-    ctx = Ctx(environment(), corpus, items, concepts, graph)
+    ctx = Ctx(environment(), corpus, items, concepts, graph, note_cache=note_cache)
     prepared = computations.prepare(ctx, snippet_cache) if snippets else computations.Prepared()
     if problems is not None:
         problems += prepared.problems

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from typing import Iterator
 
+import jinja2
+
 from ..models import Item
 from ..tags import TAXONOMY_AXES, item_tags
-from . import Ctx
+from . import Ctx, Deferred
 from .markdown import stem
 
 TEMPLATES = {"claim": "claim.md.j2", "definition": "definition.md.j2",
@@ -15,9 +17,16 @@ AXIS_NAMES = {"normative_or_descriptive": "Normative or descriptive",
               "deterministic_or_stochastic": "Deterministic or stochastic"}
 
 
-def render(ctx: Ctx) -> Iterator[tuple[str, str]]:
-    """(path, note) one item at a time: the item notes are most of a vault's bytes."""
-    return ((item.note, render_item(ctx, item)) for item in ctx.items)
+def render(ctx: Ctx) -> Iterator[tuple[str, str | Deferred]]:
+    """(path, note) one item at a time: the item notes are most of a vault's bytes. With a note
+    cache (Ctx.note_cache), a note whose template values are those of the last build comes as a
+    Deferred: the writer keeps the old file when it is as that build wrote it, else renders it."""
+    for item in ctx.items:
+        template, values = item_values(ctx, item)
+        if ctx.note_cache is None:
+            yield item.note, template.render(values)
+        else:
+            yield item.note, ctx.deferred(item.note, template, values)
 
 
 def front(ctx: Ctx, item: Item, concepts: list[str]) -> dict:
@@ -71,7 +80,8 @@ def provenance(ctx: Ctx, item: Item) -> dict:
             "cues": {AXIS_NAMES.get(k, k): v for k, v in sorted(item.taxonomy_cues.items())}}
 
 
-def render_item(ctx: Ctx, item: Item) -> str:
+def item_values(ctx: Ctx, item: Item) -> tuple[jinja2.Template, dict]:
+    """The item's template and everything it shows (plain values: the note is a function of them)."""
     node = f"item:{item.id}"
     where = ctx.where(item)
     replies_in = ctx.edges.replies_in.get(node, ())
@@ -99,4 +109,4 @@ def render_item(ctx: Ctx, item: Item) -> str:
     if item.against and f"item:{item.against}" in ctx.nodes:
         target = ctx.by_id[item.against]
         values["against"] = {"link": ctx.link(f"item:{item.against}"), "quote": ctx.quote(target)}
-    return ctx.template(TEMPLATES[item.type]).render(values)
+    return ctx.template(TEMPLATES[item.type]), values
