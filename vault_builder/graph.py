@@ -33,12 +33,13 @@ def concepts(g: nx.MultiDiGraph) -> list[str]:
 class EdgeIndex:
     """The graph's edges by type, indexed in one pass: asking networkx for a node's edges of one
     type scans all of its edges (a popular concept has one from every item about it), and a scan
-    of every edge per question would make the analyses and the notes quadratic."""
+    of every edge per question would make the analyses and the notes quadratic.  Keyed by node,
+    then type (not by (node, type) pairs: a million key tuples at 2,000 posts)."""
 
     out: dict = field(default_factory=dict)
-    """(node, edge type) -> the ends of its edges of that type, sorted, each once."""
+    """node -> edge type -> the ends of its edges of that type, sorted, each once."""
     into: dict = field(default_factory=dict)
-    """(node, edge type) -> the starts of the edges of that type into it, sorted, each once."""
+    """node -> edge type -> the starts of the edges of that type into it, sorted, each once."""
     replies_in: dict = field(default_factory=dict)
     """node -> (replier, stance) of every replies_to edge into it."""
     answers: dict = field(default_factory=dict)
@@ -46,30 +47,39 @@ class EdgeIndex:
     of_type: dict = field(default_factory=dict)
     """edge type -> (u, v) of every edge of that type, parallel edges included."""
 
+    def targets(self, node: str, kind: str) -> tuple[str, ...]:
+        return self.out.get(node, _NONE).get(kind, ())
+
+    def sources(self, node: str, kind: str) -> tuple[str, ...]:
+        return self.into.get(node, _NONE).get(kind, ())
+
     def prerequisites(self, concept: str) -> tuple[str, ...]:
-        return self.into.get((concept, "prerequisite"), ())
+        return self.sources(concept, "prerequisite")
 
     def dependants(self, concept: str) -> tuple[str, ...]:
-        return self.out.get((concept, "prerequisite"), ())
+        return self.targets(concept, "prerequisite")
+
+
+_NONE: dict = {}
 
 
 def edge_index(g: nx.MultiDiGraph) -> EdgeIndex:
-    out: dict[tuple, set] = {}
-    into: dict[tuple, set] = {}
     index = EdgeIndex()
+    out, into = index.out, index.into
     for u, targets in g.adjacency():  # plain dicts: g.edges(data=True) costs as much again
         for v, parallel in targets.items():
             for d in parallel.values():
                 t = d.get("type")
-                out.setdefault((u, t), set()).add(v)
-                into.setdefault((v, t), set()).add(u)
+                out.setdefault(u, {}).setdefault(t, []).append(v)
+                into.setdefault(v, {}).setdefault(t, []).append(u)
                 index.of_type.setdefault(t, []).append((u, v))
                 if t == "replies_to":
                     index.replies_in.setdefault(v, []).append((u, d.get("stance")))
                 if t in ("counterexample_to", "replies_to"):
                     index.answers.setdefault(u, []).append((v, t, d.get("stance")))
-    index.out = {k: tuple(sorted(s)) for k, s in out.items()}
-    index.into = {k: tuple(sorted(s)) for k, s in into.items()}
+    for by_type in (*out.values(), *into.values()):
+        for t, ends in by_type.items():
+            by_type[t] = tuple(sorted(set(ends))) if len(ends) > 1 else tuple(ends)
     return index
 
 
@@ -101,11 +111,11 @@ def related(g: nx.MultiDiGraph, concept: str, limit: int = 8, index: EdgeIndex |
     index = index or edge_index(g)
     weight: dict[str, int] = {}
     for kind in CONCEPT_LINKS:
-        for item in index.into.get((concept, kind), ()):
+        for item in index.sources(concept, kind):
             if g.nodes[item]["type"] not in ITEM_TYPES:
                 continue
             for kind2 in CONCEPT_LINKS:
-                for other in index.out.get((item, kind2), ()):
+                for other in index.targets(item, kind2):
                     if other != concept:
                         weight[other] = weight.get(other, 0) + 1
     for other in index.prerequisites(concept) + index.dependants(concept):

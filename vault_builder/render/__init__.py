@@ -209,11 +209,11 @@ class Ctx:
 
     def out(self, node: str, kind: str) -> tuple[str, ...]:
         """Targets of the node's `kind` edges, sorted, each once."""
-        return self.edges.out.get((node, kind), ())
+        return self.edges.targets(node, kind)
 
     def into(self, node: str, kind: str) -> tuple[str, ...]:
         """Sources of the `kind` edges into the node, sorted, each once."""
-        return self.edges.into.get((node, kind), ())
+        return self.edges.sources(node, kind)
 
     def author_link(self, name: str | None) -> str | None:
         if not name:
