@@ -67,15 +67,6 @@ def dumps_indented(obj) -> str:
     return "".join(out)
 
 
-def encode_indented(obj) -> bytes:
-    """``dumps_indented(obj) + "\\n"`` in UTF-8.  Encoded chunk by chunk: joining them into one
-    str first would copy the whole text at the width of its widest character."""
-    out: list[str] = []
-    _indented(obj, 0, out.append)
-    out.append("\n")
-    return b"".join([chunk.encode("utf-8") for chunk in out])
-
-
 def write_indented(path: Path, obj) -> None:
     """Write ``dumps_indented(obj) + "\\n"`` to `path` (atomically) as it is made: no copy of
     the whole text is ever in memory.  `obj` may hold `Rows`."""
