@@ -16,21 +16,24 @@ _LINK_TARGET = re.compile(r"\]\([^)]*\)")
 _EMPHASIS = re.compile(r"[*_`]")
 
 
-class _cached:
-    """functools.cached_property without its lock (Python 3.11 takes one on every first access, and
-    rules ask for a few properties of every sentence)."""
+def _cached(fn):
+    """A property computed on first access and kept in the slot "_" + its name (Sent has no instance
+    dict: tens of thousands of sentences are kept until extract returns)."""
+    slot = "_" + fn.__name__
+    get_slot = getattr(Sent, slot).__get__  # the slot's own descriptor: faster than getattr(obj, slot)
+    set_slot = getattr(Sent, slot).__set__
 
-    def __init__(self, fn):
-        self.fn, self.name, self.__doc__ = fn, fn.__name__, fn.__doc__
-
-    def __get__(self, obj, cls=None):
-        if obj is None:
-            return self
-        value = obj.__dict__[self.name] = self.fn(obj)  # the instance's value hides this descriptor
+    def get(obj):
+        value = get_slot(obj)
+        if value is None:
+            value = fn(obj)
+            set_slot(obj, value)
         return value
+    get.__doc__ = fn.__doc__
+    return property(get)
 
 
-@dataclass
+@dataclass(slots=True)
 class Sent:
     """One sentence of a block, with everything a rule may ask about it."""
 
@@ -63,39 +66,51 @@ class Sent:
     last_block: bool = False
     """Block is the last content block of the post body / comment."""
     nblocks: int = 1
+    _low: str | None = field(default=None, init=False, repr=False, compare=False)
+    _words: list[str] | None = field(default=None, init=False, repr=False, compare=False)
+    _plain: str | None = field(default=None, init=False, repr=False, compare=False)
+    _stripped: str | None = field(default=None, init=False, repr=False, compare=False)
+    _opening: str | None = field(default=None, init=False, repr=False, compare=False)
+    _opening_paren: str | None = field(default=None, init=False, repr=False, compare=False)
 
-    @_cached
-    def low(self) -> str:
-        return same_words(self.text, self.text.lower())
 
-    @_cached
-    def words(self) -> list[str]:
-        return WORD.findall(self.text)
+def _low(self) -> str:
+    return same_words(self.text, self.text.lower())
 
-    @_cached
-    def plain(self) -> str:
-        """Text without math, emphasis and link targets (for the word-level rules)."""
-        t = _MATH.sub(" MATH ", self.text)
-        t = _LINK_TARGET.sub("]", t)
-        t = t.replace("’", "'").replace("‘", "'")
-        return _EMPHASIS.sub("", t)
 
-    # Forms of `plain` the opening-word rules look at; they have plain's words, so the regex
-    # prefilter reuses plain's (prefilter.same_words).
+def _words(self) -> list[str]:
+    return WORD.findall(self.text)
 
-    @_cached
-    def stripped(self) -> str:
-        return same_words(self.plain, self.plain.strip())
 
-    @_cached
-    def opening(self) -> str:
-        """Without leading emphasis or quotes."""
-        return same_words(self.plain, self.stripped.lstrip("*_\"“"))
+def _plain(self) -> str:
+    """Text without math, emphasis and link targets (for the word-level rules)."""
+    t = _MATH.sub(" MATH ", self.text)
+    t = _LINK_TARGET.sub("]", t)
+    t = t.replace("’", "'").replace("‘", "'")
+    return _EMPHASIS.sub("", t)
 
-    @_cached
-    def opening_paren(self) -> str:
-        """Without a leading parenthesis, emphasis or quotes."""
-        return same_words(self.plain, self.stripped.lstrip("(*_\"“"))
+
+# Forms of `plain` the opening-word rules look at; they have plain's words, so the regex
+# prefilter reuses plain's (prefilter.same_words).
+
+def _stripped(self) -> str:
+    return same_words(self.plain, self.plain.strip())
+
+
+def _opening(self) -> str:
+    """Without leading emphasis or quotes."""
+    return same_words(self.plain, self.stripped.lstrip("*_\"“"))
+
+
+def _opening_paren(self) -> str:
+    """Without a leading parenthesis, emphasis or quotes."""
+    return same_words(self.plain, self.stripped.lstrip("(*_\"“"))
+
+
+for _fn in (_low, _words, _plain, _stripped, _opening, _opening_paren):
+    _fn.__name__ = _fn.__name__[1:]
+    setattr(Sent, _fn.__name__, _cached(_fn))
+
 
 
 def _clean_heading(text: str) -> str:
