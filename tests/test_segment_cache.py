@@ -29,12 +29,17 @@ def test_cached_segment_is_the_uncached_one():
     assert first == plain and second == plain
 
 
-def test_a_changed_file_is_read_again_and_old_entries_go(tmp_path):
-    write_corpus(tmp_path, 3)
+def cached_corpus(tmp_path, posts: int):
+    """Synthetic source files, the cache after segmenting them, and its keys."""
+    write_corpus(tmp_path, posts)
     files = ingest.read_corpus(ingest.corpus_paths(tmp_path)).files
     cache: dict = {}
     segment(files, cache=cache)
-    before = set(cache)
+    return files, cache, set(cache)
+
+
+def test_a_changed_file_is_read_again_and_old_entries_go(tmp_path):
+    files, cache, before = cached_corpus(tmp_path, 3)
     changed = [replace(files[0], text=files[0].text + "\nOne more paragraph, added at the end.\n")] + files[1:]
     corpus, _ = segment(changed, cache=cache)
     assert len(cache) == 3 and len(set(cache) - before) == 1  # the stale entry is dropped
@@ -43,10 +48,6 @@ def test_a_changed_file_is_read_again_and_old_entries_go(tmp_path):
 
 
 def test_the_manifest_entry_is_part_of_the_key(tmp_path):
-    write_corpus(tmp_path, 1)
-    files = ingest.read_corpus(ingest.corpus_paths(tmp_path)).files
-    cache: dict = {}
-    segment(files, cache=cache)
-    before = set(cache)
+    files, cache, before = cached_corpus(tmp_path, 1)
     segment([replace(files[0], meta={**files[0].meta, "hints": {"thread_starts": "Nothing"}})], cache=cache)
     assert len(cache) == 1 and set(cache) != before
