@@ -7,6 +7,7 @@ build has no earlier cards to keep the stamps of).
 """
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -120,3 +121,18 @@ def test_a_user_edit_in_an_unchanged_note_is_undone_and_their_notes_kept(tmp_pat
     build(options(tmp_path / "c", out))
     text = note.read_text(encoding="utf-8")
     assert "my edit in the generated part" not in text and text.endswith("\nmy own remark\n")
+
+
+def test_damaged_stage_caches_are_redone_not_trusted(tmp_path):
+    files = write_corpus(tmp_path / "c", 4)
+    out = tmp_path / "out"
+    build(options(tmp_path / "c", out))
+    for stage, bad in (("segment", {"posts": [{"title": 1}]}), ("extract", {"units": ["{not json"], "defs": []}),
+                       ("render", ["not", "a", "key"])):
+        path = out / buildcache.CACHE_DIR / f"{stage}.json"
+        entries = json.loads(path.read_text(encoding="utf-8"))
+        path.write_text(json.dumps({key: bad for key in entries}), encoding="utf-8")
+    files[1].write_text(files[1].read_text(encoding="utf-8").replace(" the ", " a ", 1), encoding="utf-8")
+    build(options(tmp_path / "c", out))
+    build(options(tmp_path / "c", tmp_path / "clean"))
+    assert outputs(out, tmp_path) == outputs(tmp_path / "clean", tmp_path)

@@ -297,7 +297,7 @@ def _extract(corpus: Corpus, glossary: list[Concept], overrides: dict, disabled:
     for post in corpus.posts:
         key = X.post_key(post, sig) if cache is not None else ""
         entry = cache.get(key) if cache is not None else None
-        if entry is None:
+        if not X.fits(entry, len(_post_units(post))):
             entry = _first_pass(post, index, disabled)
         entries.append(entry)
         if cache is not None:

@@ -58,6 +58,22 @@ def post_entry(units: list[str], facts: list[Facts]) -> dict:
     return {"units": units, "defs": [[f.term, f.d_rules] for f in facts if f.term]}
 
 
+def fits(entry, units: int) -> bool:
+    """Whether a cache entry has the shape post_entry gives, for a post of this many units (the
+    cache file is ours, but a damaged or hand-edited one must mean "redo the post", not a crash)."""
+    if not (isinstance(entry, dict) and isinstance(entry.get("units"), list) and len(entry["units"]) == units
+            and isinstance(entry.get("defs"), list) and all(isinstance(d, list) and len(d) == 2 for d in entry["defs"])):
+        return False
+    try:
+        for unit in entry["units"]:
+            rows, facts = read_unit(unit)
+            if len(rows) != len(facts) or not all(isinstance(r, list) and len(r) == 5 for r in rows):
+                return False
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
 def unit_entry(sents: list[Sent], facts: list[Facts]) -> str:
     """A unit's string, made right after block_sents (before discovered concepts are added)."""
     rows = [[s.bidx, s.start, s.end, s.concepts, s.surfaces] for s in sents]

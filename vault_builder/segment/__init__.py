@@ -83,12 +83,12 @@ def read_cached(src: SourceFile, reader, cache: dict | None, used: dict) -> tupl
         return reader(src)
     key = source_key(src)
     entry = cache.get(key)
-    if entry is None:
-        found, problems = reader(src)
-        entry = {"posts": [asdict(r) for r in found], "problems": [asdict(p) for p in problems]}
-    else:
+    try:
         found = [raw_post(r) for r in entry["posts"]]
         problems = [Problem(**p) for p in entry["problems"]]
+    except (KeyError, TypeError, ValueError):  # no entry, or one that does not read: read the file
+        found, problems = reader(src)
+        entry = {"posts": [asdict(r) for r in found], "problems": [asdict(p) for p in problems]}
     used[key] = entry
     return found, problems
 
