@@ -145,6 +145,7 @@ def build(options: BuildOptions, log: Callable[[str], None] = lambda line: None,
     with phase(result, "export", log, progress):
         export.write_items(options.out / "items.jsonl", items)
         export.write_graph(options.out / "graph.json", graph)
+        del graph  # the deck needs the items only: its memory goes to the deck (peak of large builds)
         if options.anki:
             from .deck import build_deck
 

@@ -3,20 +3,21 @@ concept, its examples and counterexamples, prerequisites, related concepts, and 
 Markdown (numeric snippets) under the concept."""
 from __future__ import annotations
 
+from typing import Iterator
+
 from ..tags import slug
 from . import Ctx
 from .markdown import stem
 from .markdown import quote_callout
 
 
-def render(ctx: Ctx) -> dict[str, str]:
+def render(ctx: Ctx) -> Iterator[tuple[str, str]]:
+    """(path, note) one concept at a time (together they are a large part of a big vault)."""
     order = ctx.g.graph["reading_order"]
-    files = {}
     for i, node in enumerate(order):
         prev = order[i - 1] if i else None
         nxt = order[i + 1] if i + 1 < len(order) else None
-        files[ctx.node(node)["note"]] = render_concept(ctx, node, prev, nxt)
-    return files
+        yield ctx.node(node)["note"], render_concept(ctx, node, prev, nxt)
 
 
 def aliases(ctx: Ctx, node: str) -> list[str]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import Iterator
 
 from ..paths import wikilink
 from . import Ctx
@@ -11,17 +12,16 @@ KINDS = ("claim", "definition", "example", "counterexample")
 PLURAL = {"claim": "claims", "definition": "definitions", "example": "examples", "counterexample": "counterexamples"}
 
 
-def render(ctx: Ctx) -> dict[str, str]:
-    files = {}
+def render(ctx: Ctx) -> Iterator[tuple[str, str]]:
+    """(path, note) one page at a time: the people and the pages that list the whole vault."""
     for node in sorted(n for n, t in ctx.g.nodes(data="type") if t == "person"):
-        files[ctx.node(node)["note"]] = render_person(ctx, node)
-    files[ctx.page("home")] = render_home(ctx)
-    files[ctx.page("reading_order")] = render_reading_order(ctx)
-    files[ctx.page("concepts")] = render_concept_index(ctx)
-    files[ctx.page("claims")] = render_claims(ctx)
-    files[ctx.page("debates")] = render_debates(ctx)
-    files[ctx.page("people")] = render_people(ctx)
-    return files
+        yield ctx.node(node)["note"], render_person(ctx, node)
+    yield ctx.page("home"), render_home(ctx)
+    yield ctx.page("reading_order"), render_reading_order(ctx)
+    yield ctx.page("concepts"), render_concept_index(ctx)
+    yield ctx.page("claims"), render_claims(ctx)
+    yield ctx.page("debates"), render_debates(ctx)
+    yield ctx.page("people"), render_people(ctx)
 
 
 def page_fm(ctx: Ctx, key: str, title: str, kind: str = "map") -> dict:
