@@ -167,3 +167,39 @@ def test_write_items_writes_one_json_line_per_item(tmp_path):
     write_items(tmp_path / "items.jsonl", items)
     assert (tmp_path / "items.jsonl").read_bytes() == b"".join(
         (json.dumps(i.to_json(), ensure_ascii=False) + "\n").encode("utf-8") for i in items)
+
+
+def test_write_graph_with_string_ids_sorts_like_the_node_link_data(tmp_path):
+    """All ids strings: write_graph sorts by source, then target, then each pair's edges; the
+    order must be the one of sorting every edge by (source, target, type, key)."""
+    import networkx as nx
+
+    from vault_builder.export import write_graph
+
+    g = nx.MultiDiGraph()
+    for n in ["b", "a", "c", "a:x", "é", "B"]:
+        g.add_node(n, type="t")
+    edges = [("b", "a", 0, "z"), ("b", "a", 1, "y"), ("b", "a", 2, None), ("b", "a", 10, "y"),
+             ("a", "é", 0, "m"), ("a", "B", 0, "m"), ("a", "a:x", "k", "m"), ("a", "a:x", 3, "m"),
+             ("c", "b", 0, "q"), ("B", "c", 0, "q"), ("b", "c", 0, "q")]
+    for u, v, k, t in edges:
+        g.add_edge(u, v, key=k, **({"type": t} if t is not None else {}))
+    write_graph(tmp_path / "graph.json", g)
+    assert (tmp_path / "graph.json").read_bytes() == _reference_graph_json(g)
+
+
+_TRICKY = ["}", "},\n   {", "{", '": {"', "a\nb", "é", "\\", '"', "", "x}", "{y"]
+
+
+def test_long_runs_of_flat_dicts_are_the_stdlib_text(tmp_path):
+    """More flat dicts than one encoder run, with values that look like the run's seams."""
+    from vault_builder.export import Rows, _RUN, write_indented
+
+    flat = [{"k": _TRICKY[i % len(_TRICKY)], "n": i, "z": None, "é": 1.5} for i in range(2 * _RUN + 7)]
+    mixed = flat[:_RUN - 1] + [{"deep": [1, {"a": "}"}]}, 3, {}] + flat[_RUN:]
+    keyed = {f"k{i:05d}{_TRICKY[i % len(_TRICKY)]}": d for i, d in enumerate(flat)}
+    for obj in (flat, keyed, {"links": flat, "x": keyed}):
+        assert dumps_indented(obj) == stdlib_indented(obj)
+    for rows in (flat, mixed):
+        write_indented(tmp_path / "r.json", {"rows": Rows(lambda: iter(rows), len(rows))})
+        assert (tmp_path / "r.json").read_text(encoding="utf-8") == stdlib_indented({"rows": rows}) + "\n"

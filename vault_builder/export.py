@@ -101,8 +101,7 @@ def write_graph(path: Path, graph: nx.MultiDiGraph) -> None:
     by (source, target, type, key), written as it is made: each node and link dict exists only
     while it is written (the whole node-link copy of a large graph took hundreds of MB)."""
     nodes = sorted(graph.nodes(data=True), key=lambda pair: str(pair[0]))
-    edges = sorted(graph.edges(keys=True, data=True),
-                   key=lambda e: (str(e[0]), str(e[1]), str(e[3].get("type")), str(e[2])))
+    edges = _sorted_edges(graph)
     data = {
         "directed": graph.is_directed(),
         "multigraph": graph.is_multigraph(),
@@ -112,6 +111,26 @@ def write_graph(path: Path, graph: nx.MultiDiGraph) -> None:
                       len(edges)),
     }
     write_indented(path, data)
+
+
+def _sorted_edges(graph: nx.MultiDiGraph) -> list[tuple]:
+    """``graph.edges(keys=True, data=True)`` sorted (stably) by (source, target, type, key), all
+    as ``str``.  When every node id is a string, by sorting sources, then each source's targets,
+    then each pair's few edges: the same order, without a key tuple per edge."""
+    adjacency = dict(graph.adjacency())
+    if not (graph.is_directed() and graph.is_multigraph()
+            and all(type(node) is str for node in adjacency)):
+        return sorted(graph.edges(keys=True, data=True),
+                      key=lambda e: (str(e[0]), str(e[1]), str(e[3].get("type")), str(e[2])))
+    edges = []
+    for u in sorted(adjacency):
+        targets = adjacency[u]
+        for v in sorted(targets) if len(targets) > 1 else targets:
+            keyed = targets[v]
+            pairs = (keyed.items() if len(keyed) == 1 else
+                     sorted(keyed.items(), key=lambda kd: (str(kd[1].get("type")), str(kd[0]))))
+            edges += [(u, v, k, d) for k, d in pairs]
+    return edges
 
 
 def write_report(path: Path, result, version: str) -> None:
@@ -192,38 +211,77 @@ def _indented_items(obj, level: int, write) -> None:
 
 
 def _rows(rows: Rows, level: int, write) -> None:
-    """A lazy list in one pass (the checks of ``_indented`` would make its items twice): each
-    flat dict by one C-encoder call, anything else by ``_indented``."""
+    """A lazy list in one pass (the checks of ``_indented`` would make its items twice): runs of
+    flat dicts by ``_flat_dicts``, anything else by ``_indented``."""
     ind1 = " " * (level + 1)
-    encode = _encoder(",\n" + " " * (level + 2), True)
-    head, tail = "{\n" + " " * (level + 2), "\n" + ind1 + "}"
     separator = "[\n" + ind1
+    run: list[dict] = []
     for value in rows:
         if type(value) is dict and value and _flat(value.values()):
-            write(separator + head + "".join(encode(value, 0))[1:-1] + tail)
+            run.append(value)
+            if len(run) == _RUN:
+                write(separator + _flat_dicts(run, level))
+                separator, run = ",\n" + ind1, []
         else:
+            if run:
+                write(separator + _flat_dicts(run, level))
+                separator, run = ",\n" + ind1, []
             write(separator)
             _indented(value, level + 1, write)
-        separator = ",\n" + ind1
+            separator = ",\n" + ind1
+    if run:
+        write(separator + _flat_dicts(run, level))
     write("\n" + " " * level + "]")
 
 
 def _of_flat_dicts(obj, level: int, write) -> None:
-    """A list or dict of flat dicts (graph.json's links, state.json's items and notes): each dict
-    by one C-encoder call, written as it is made."""
-    ind1, ind2 = " " * (level + 1), " " * (level + 2)
-    encode = _encoder(",\n" + ind2, True)
-    head, tail = "{\n" + ind2, "\n" + ind1 + "}"
-    separator = "{\n" + ind1 if isinstance(obj, dict) else "[\n" + ind1
+    """A list or dict of flat dicts (graph.json's links, state.json's items and notes), a run
+    of ``_RUN`` dicts at a time, written as it is made."""
+    ind1 = " " * (level + 1)
     if isinstance(obj, dict):
-        for k, v in sorted(obj.items()):
-            write(separator + encode_basestring(k) + ": " + head + "".join(encode(v, 0))[1:-1] + tail)
+        pairs = sorted(obj.items())
+        separator = "{\n" + ind1
+        for start in range(0, len(pairs), _RUN):
+            run = pairs[start:start + _RUN]
+            bodies = _flat_bodies([v for _, v in run], level)
+            write(separator + (",\n" + ind1).join(
+                [encode_basestring(k) + ": " + body for (k, _), body in zip(run, bodies)]))
             separator = ",\n" + ind1
+        write("\n" + " " * level + "}")
     else:
-        for v in obj:
-            write(separator + head + "".join(encode(v, 0))[1:-1] + tail)
+        separator = "[\n" + ind1
+        for start in range(0, len(obj), _RUN):
+            write(separator + _flat_dicts(obj[start:start + _RUN], level))
             separator = ",\n" + ind1
-    write("\n" + " " * level + ("}" if isinstance(obj, dict) else "]"))
+        write("\n" + " " * level + "]")
+
+
+_RUN = 512
+"""Flat dicts encoded by one C-encoder call (one call per dict was most of graph.json's time)."""
+
+
+def _flat_dicts(dicts: list[dict], level: int) -> str:
+    """The indented texts of non-empty flat dicts that are items of a container at `level`,
+    joined by that container's item separator.  One C-encoder call encodes the list with the
+    dicts' item separator ",\n" + indentation; between two dicts that gives "}" + separator +
+    "{", which occurs nowhere else (inside a dict the separator is followed by a key's quote,
+    and a raw newline or brace never appears in encoded strings or numbers around it)."""
+    ind1, ind2 = " " * (level + 1), " " * (level + 2)
+    separator = ",\n" + ind2
+    text = "".join(_encoder(separator, True)(dicts, 0))  # "[{...}" + separator + "{...}]"
+    between = "}" + separator + "{"
+    return ("{\n" + ind2 + text[2:-2].replace(between, "\n" + ind1 + "},\n" + ind1 + "{\n" + ind2)
+            + "\n" + ind1 + "}")
+
+
+def _flat_bodies(dicts: list[dict], level: int) -> list[str]:
+    """The indented texts of non-empty flat dicts at `level` + 1, one string each (see
+    ``_flat_dicts``)."""
+    ind1, ind2 = " " * (level + 1), " " * (level + 2)
+    separator = ",\n" + ind2
+    text = "".join(_encoder(separator, True)(dicts, 0))
+    head, tail = "{\n" + ind2, "\n" + ind1 + "}"
+    return [head + body + tail for body in text[2:-2].split("}" + separator + "{")]
 
 
 def _key(key) -> str:

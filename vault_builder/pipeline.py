@@ -149,7 +149,8 @@ def build(options: BuildOptions, log: Callable[[str], None] = lambda line: None,
         if options.anki:
             from .deck import build_deck
 
-            report = build_deck(items, options.out / "anki", vault_name=options.vault_name or vault_dir.name)
+            report = build_deck(items, options.out / "anki", vault_name=options.vault_name or vault_dir.name,
+                                cache_path=options.out / buildcache.CACHE_DIR / "deck.marshal")
             result.problems += report.problems
             result.counts["anki_cards"] = report.cards
             result.counts["anki_notes"] = report.notes

@@ -9,6 +9,7 @@ from pathlib import Path
 from vault_builder.models import Item, Problem
 
 from ..export import no_cyclic_gc, write_indented
+from . import cache as cards_cache
 from .apkg import _write_apkg
 from .cards import _cards_for, _dedupe, _dedupe_specs, _NoteSpec
 from .keys import assign_keys
@@ -45,10 +46,12 @@ def build_deck(
     *,
     vault_name: str = "vault",
     now: float | None = None,
+    cache_path: Path | None = None,
 ) -> DeckReport:
     """Write ``out_dir/slt.apkg`` and ``out_dir/state.json`` (and ``out_dir/removed.txt`` while
     some earlier note is no longer produced; a stale ``removed.txt`` is deleted once every such
-    note has come back).  ``now`` (seconds since the epoch) is for tests.  Never prints.
+    note has come back).  ``now`` (seconds since the epoch) is for tests.  ``cache_path``: the
+    cards cache (``deck.cache``) to reuse and update; None = render every item.  Never prints.
     """
     out_dir = Path(out_dir)
     now = time.time() if now is None else now
@@ -59,12 +62,7 @@ def build_deck(
 
     items = _dedupe(items, problems)
     keys = assign_keys(items, state["items"])
-    by_id = {it.id: it for it in items}
-    renderer = _Renderer()
-    specs: list[_NoteSpec] = []
-    for it in items:
-        specs.extend(_cards_for(it, keys[it.id], by_id, vault_name, renderer, problems))
-    specs = _dedupe_specs(specs, problems)
+    specs = _dedupe_specs(_all_cards(items, keys, vault_name, cache_path, problems), problems)
 
     new_state_notes, new, updated, removed_now = _stamp_notes(specs, state["notes"], now)
     models = _models()
@@ -90,6 +88,34 @@ def build_deck(
         cards=len(specs), notes=len(specs), new=new, updated=updated, removed=removed_now,
         decks=decks, problems=problems,
     )
+
+
+def _all_cards(items: list[Item], keys: dict[str, str], vault_name: str, cache_path: Path | None,
+               problems: list[Problem]) -> list[_NoteSpec]:
+    """Every item's notes, from the cards cache where the item and what its cards read are
+    unchanged (rendering the Markdown and math is most of the cost), else made and cached."""
+    by_id = {it.id: it for it in items}
+    renderer = _Renderer()
+    old = cards_cache.load(cache_path) if cache_path is not None else {}
+    new: dict = {}
+    specs: list[_NoteSpec] = []
+    for it in items:
+        key = keys[it.id]
+        digest = cards_cache.item_digest(it, key, by_id, vault_name) if cache_path else None
+        hit = cards_cache.restore(old[digest]) if digest in old else None
+        if hit is not None:
+            item_specs, item_problems = hit
+        else:
+            item_problems = []
+            item_specs = _cards_for(it, key, by_id, vault_name, renderer, item_problems)
+        problems += item_problems
+        specs += item_specs
+        if digest is not None:
+            new[digest] = cards_cache.entry(item_specs, item_problems)
+    del old
+    if cache_path is not None:
+        cards_cache.save(cache_path, new)
+    return specs
 
 
 def items_from_jsonl(path: Path) -> list[Item]:

@@ -73,17 +73,37 @@ class _NoteSpec:
     guid: str = field(init=False)
     field_list: list[str] = field(init=False)
     """The fields in the note type's order."""
+    _content_hash: str = field(init=False, default="", repr=False, compare=False)
 
     def __post_init__(self, fields: dict[str, str]) -> None:
         self.guid = _guid(self.key)
         names = BASIC_FIELDS if self.model == "basic" else CLOZE_FIELDS
         self.field_list = [fields.get(name, "") for name in names]
 
+    @classmethod
+    def restored(cls, key: str, item_key: str, deck: str, model: str, field_list: list[str],
+                 tags: list[str], content_hash: str, guid: str) -> "_NoteSpec":
+        """A spec as the cards cache kept it (``deck.cache``; its chunks are checksummed, so
+        only the shape is checked here)."""
+        names = BASIC_FIELDS if model == "basic" else CLOZE_FIELDS if model == "cloze" else None
+        if (names is None or type(field_list) is not list or len(field_list) != len(names)
+                or type(tags) is not list or type(content_hash) is not str or not content_hash):
+            raise ValueError("not a cached note")
+        spec = cls.__new__(cls)  # not __init__: the GUID and field list are known
+        spec.key, spec.item_key, spec.deck, spec.model, spec.tags = key, item_key, deck, model, tags
+        spec.nid = spec.mod = 0
+        spec.guid, spec.field_list, spec._content_hash = guid, field_list, content_hash
+        return spec
+
     def content_hash(self) -> str:
         """Hash of everything the card shows or files it under: what decides its mod time.
         The same as ``_hash`` of that list (state.json keeps it from earlier builds), but with
-        a reused JSON encoder: these are all strings, so no key sorting or default applies."""
-        return _digest(dumps([self.model, self.deck, self.field_list, sorted(self.tags)]))
+        a reused JSON encoder: these are all strings, so no key sorting or default applies.
+        Computed once (the cards cache keeps it too)."""
+        if not self._content_hash:
+            self._content_hash = _digest(dumps([self.model, self.deck, self.field_list,
+                                                sorted(self.tags)]))
+        return self._content_hash
 
 
 _BASE91 = "".join(genanki.util.BASE91_TABLE)
