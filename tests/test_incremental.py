@@ -127,12 +127,33 @@ def test_damaged_stage_caches_are_redone_not_trusted(tmp_path):
     files = write_corpus(tmp_path / "c", 4)
     out = tmp_path / "out"
     build(options(tmp_path / "c", out))
-    for stage, bad in (("segment", {"posts": [{"title": 1}]}), ("extract", {"units": ["{not json"], "defs": []}),
-                       ("render", ["not", "a", "key"])):
+    for stage, bad in (("segment", {"posts": [{"title": 1}]}), ("extract", {"units": ["{not json"], "defs": []})):
         path = out / buildcache.CACHE_DIR / f"{stage}.json"
         entries = json.loads(path.read_text(encoding="utf-8"))
         path.write_text(json.dumps({key: bad for key in entries}), encoding="utf-8")
+    path = out / buildcache.CACHE_DIR / "render.json"
+    render = json.loads(path.read_text(encoding="utf-8"))
+    render["notes"] = {note: ["not", "a", "key"] for note in render["notes"]}
+    render["files"] = {file: "not a stat" for file in render["files"]}
+    path.write_text(json.dumps(render), encoding="utf-8")
     files[1].write_text(files[1].read_text(encoding="utf-8").replace(" the ", " a ", 1), encoding="utf-8")
     build(options(tmp_path / "c", out))
     build(options(tmp_path / "c", tmp_path / "clean"))
     assert outputs(out, tmp_path) == outputs(tmp_path / "clean", tmp_path)
+
+
+def test_recorded_output_stats_are_those_on_disk(tmp_path):
+    """The no-op check's record of the vault comes from the writer, not from reading the vault
+    again: it must be what a scan finds, user files and links included."""
+    files = write_corpus(tmp_path / "c", 4)
+    out = tmp_path / "out"
+    build(options(tmp_path / "c", out))
+    (out / "vault" / "Mine").mkdir()
+    (out / "vault" / "Mine" / "idea.md").write_text("my note\n", encoding="utf-8")
+    (out / "vault" / "Mine" / "link.md").symlink_to("idea.md")
+    files[2].write_text(files[2].read_text(encoding="utf-8").replace(" the ", " a ", 1), encoding="utf-8")
+    build(options(tmp_path / "c", out))
+    state = json.loads((out / buildcache.CACHE_DIR / buildcache.STATE).read_text(encoding="utf-8"))
+    assert "vault/Mine/link.md" in state["outputs"]
+    assert state["outputs"] == buildcache.output_stats(out)
+    assert "up-to-date" in build(options(tmp_path / "c", out)).timings

@@ -190,3 +190,55 @@ def test_generated_file_replaced_by_a_user_symlink_is_written_again(tmp_path):
     assert not (vault / "Claims" / "X.md").is_symlink()
     assert (vault / "Claims" / "X.md").read_text(encoding="utf-8") == NOTE
     assert (tmp_path / "elsewhere.md").read_text() == "not ours\n"
+
+
+def recorded_vault(tmp_path) -> tuple[Path, dict, Path]:
+    """A vault, its stats record, and its note Claims/X.md as if written well before the
+    manifest (a test writes everything within one clock tick: racily clean, always read)."""
+    vault, stats = tmp_path / "vault", {}
+    write_vault(vault, {"Home.md": "# Home\n", "Claims/X.md": NOTE, "Claims/Old.md": NOTE}, stats=stats)
+    assert stats == {rel: [p.lstat().st_size, p.lstat().st_mtime_ns] for rel, p in
+                     ((p.relative_to(vault).as_posix(), p) for p in vault.rglob("*") if p.is_file())}
+    for name in ("X.md", "Old.md"):
+        note = vault / "Claims" / name
+        earlier = note.stat().st_mtime_ns - 10**10
+        os.utime(note, ns=(earlier, earlier))
+        stats["Claims/" + name] = [note.stat().st_size, earlier]
+    return vault, stats, vault / "Claims" / "X.md"
+
+
+def edit_keeping_size_and_mtime(note: Path, mtime_ns: int) -> None:
+    edited = NOTE.replace("Generated text.", "Edited text!!!!")
+    assert len(edited) == len(NOTE)
+    note.write_text(edited, encoding="utf-8")
+    os.utime(note, ns=(mtime_ns, mtime_ns))
+
+
+def test_a_note_as_the_record_has_it_is_kept_unread(tmp_path, monkeypatch):
+    vault, stats, note = recorded_vault(tmp_path)
+    hashed = []
+    real_sha = writer.sha
+    monkeypatch.setattr(writer, "sha", lambda data: hashed.append(data) or real_sha(data))
+    write_vault(vault, {"Home.md": "# Home 2\n", "Claims/X.md": writer.Deferred(lambda: NOTE, True)}, stats=stats)
+    assert hashed == [b"# Home 2\n"]  # neither the kept note nor the dropped one was read
+    assert note.read_text(encoding="utf-8") == NOTE and not (vault / "Claims" / "Old.md").exists()
+    assert stats["Claims/X.md"] == [note.stat().st_size, note.stat().st_mtime_ns]
+
+
+def test_a_note_changed_in_the_clock_tick_of_the_manifest_is_read(tmp_path):
+    """Size and mtime prove nothing for a file written in the same clock tick as the manifest: an
+    edit right after the build could leave both as they were."""
+    vault, stats, note = recorded_vault(tmp_path)
+    racy = stats[writer.MANIFEST][1]
+    edit_keeping_size_and_mtime(note, racy)
+    stats["Claims/X.md"] = [note.stat().st_size, racy]
+    write_vault(vault, {"Home.md": "# Home\n", "Claims/X.md": writer.Deferred(lambda: NOTE, True)}, stats=stats)
+    assert note.read_text(encoding="utf-8") == NOTE  # rendered again: the generated part restored
+
+
+def test_a_record_of_another_vault_is_not_trusted(tmp_path):
+    vault, stats, note = recorded_vault(tmp_path)
+    edit_keeping_size_and_mtime(note, stats["Claims/X.md"][1])
+    stats[writer.MANIFEST] = [1, 1]  # not the manifest the old vault has
+    write_vault(vault, {"Home.md": "# Home\n", "Claims/X.md": writer.Deferred(lambda: NOTE, True)}, stats=stats)
+    assert note.read_text(encoding="utf-8") == NOTE

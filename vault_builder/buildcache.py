@@ -68,22 +68,26 @@ def input_files(sources: Path, extra: list[Path | None]) -> list[Path]:
     return files + [p for p in extra if p is not None]
 
 
-def output_stats(out: Path) -> dict[str, list[int]]:
-    """relative path -> [size, mtime_ns] of every output file (the cache and the report left out)."""
+def output_stats(out: Path, recorded: dict[str, dict] | None = None) -> dict[str, list[int]]:
+    """relative path -> [size, mtime_ns] of every output file (the cache and the report left out).
+    recorded: {folder: the stats of its files} for top folders whose files were stat'ed as they
+    were written (the vault: writer.write_vault's stats), which are not read again."""
     stats: dict[str, list[int]] = {}
-    stack = [out]
+    stack = [(os.fspath(out), "")]
     while stack:
-        folder = stack.pop()
+        folder, prefix = stack.pop()
         try:
             entries = list(os.scandir(folder))
         except OSError:
             continue
         for entry in entries:
+            rel = prefix + entry.name
             if entry.is_dir(follow_symlinks=False):
-                if not (folder == out and entry.name == CACHE_DIR):
-                    stack.append(Path(entry.path))
+                if recorded and rel in recorded:
+                    stats.update((f"{rel}/{path}", stat) for path, stat in recorded[rel].items())
+                elif rel != CACHE_DIR:
+                    stack.append((entry.path, rel + "/"))
                 continue
-            rel = Path(entry.path).relative_to(out).as_posix()
             if rel in SKIPPED_OUTPUTS:
                 continue
             st = entry.stat(follow_symlinks=False)
@@ -108,10 +112,43 @@ def save(out: Path, print_: str, problems: list[Problem], counts: dict) -> None:
     folder = out / CACHE_DIR
     folder.mkdir(parents=True, exist_ok=True)
     state = {"fingerprint": print_, "problems": [asdict(p) for p in problems], "counts": counts,
-             "outputs": output_stats(out)}
+             "outputs": output_stats(out, recorded_vault(out))}
     tmp = folder / (STATE + ".tmp")
     tmp.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
     os.replace(tmp, folder / STATE)
+
+
+def load_render_cache(out: Path) -> tuple[dict, dict]:
+    """The render stage's record of the vault the last build wrote (`<out>/.cache/render.json`):
+    note path -> note key (render.Ctx.note_cache) and vault file -> [size, mtime_ns]
+    (writer.write_vault's stats); empty where missing or damaged (then every note is rendered,
+    every old file read)."""
+    cache = load_stage_cache(out, "render")
+    notes, files = cache.get("notes"), cache.get("files")
+    return notes if isinstance(notes, dict) else {}, files if isinstance(files, dict) else {}
+
+
+def save_render_cache(out: Path, vault: Path, notes: dict, files: dict) -> None:
+    save_stage_cache(out, "render", {"vault": vault.relative_to(out).as_posix(), "notes": notes, "files": files})
+
+
+def recorded_vault(out: Path) -> dict[str, dict] | None:
+    """{vault folder: its files' stats} from the render cache when it describes the vault now in
+    `out` (its manifest is the one the record holds: rewritten by every build), else None. A file
+    the user changed after it was recorded no longer matches the record, so the next build is a
+    real one, as it must be."""
+    from .writer import MANIFEST, stat_of
+
+    cache = load_stage_cache(out, "render")
+    vault, files = cache.get("vault"), cache.get("files")
+    if not isinstance(vault, str) or not isinstance(files, dict) or "/" in vault or vault in ("", ".", ".."):
+        return None
+    try:
+        if files.get(MANIFEST) != stat_of(os.lstat(out / vault / MANIFEST)):
+            return None
+    except OSError:
+        return None
+    return {vault: files}
 
 
 def load_stage_cache(out: Path, stage: str) -> dict:

@@ -134,13 +134,14 @@ def build(options: BuildOptions, log: Callable[[str], None] = lambda line: None,
         # Rendered notes go to the writer as they come, never all in memory at once: render and
         # write are one stage.
         cache = (options.cache_dir or default_cache_dir()) / "snippets"
-        note_cache = buildcache.load_stage_cache(options.out, "render")
+        note_cache, vault_stats = buildcache.load_render_cache(options.out)
         files = counted(render.render_files(corpus, items, concepts, graph, snippets=options.snippets,
                                             snippet_cache=cache, problems=result.problems, note_cache=note_cache),
                         result.counts)
-        result.problems += writer.write_vault(vault_dir, files, overwrite_settings=options.overwrite_settings)
-        buildcache.save_stage_cache(options.out, "render", note_cache)  # describes the vault just written
-        del note_cache
+        result.problems += writer.write_vault(vault_dir, files, overwrite_settings=options.overwrite_settings,
+                                              stats=vault_stats)
+        buildcache.save_render_cache(options.out, vault_dir, note_cache, vault_stats)  # describes the vault just written
+        del note_cache, vault_stats
     del corpus  # the exports need the items and the graph only
     with phase(result, "export", log, progress):
         export.write_items(options.out / "items.jsonl", items)

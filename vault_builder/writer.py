@@ -43,7 +43,7 @@ class Deferred:
 
 
 def write_vault(vault: Path, files: Mapping[str, str | bytes] | Iterable[tuple[str, str | bytes | Deferred]],
-                overwrite_settings: bool = False) -> list[Problem]:
+                overwrite_settings: bool = False, stats: dict[str, list[int]] | None = None) -> list[Problem]:
     """Replace the generated part of `vault` by `files` (relative POSIX path -> content, or such
     pairs as they are rendered: each is stored and can be let go before the next one comes).
 
@@ -52,10 +52,15 @@ def write_vault(vault: Path, files: Mapping[str, str | bytes] | Iterable[tuple[s
     A file whose new bytes are those of the old vault's file is hard-linked into the new vault
     rather than written again (the old vault is left as it is until the swap); so is a Deferred
     note that is unchanged, without rendering it.
+
+    stats: relative path -> [size, mtime_ns] of every file of the vault as the last build left
+    it (this dict as that build filled it in; see Recorded), replaced by those of the new vault.
     """
     problems: list[Problem] = []
     old = read_manifest(vault)
     before = scan(vault)
+    recorded = Recorded(vault, stats or {})
+    new_stats: dict[str, list[int]] = {}
     old_root = os.fspath(vault) + "/"
     vault.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=vault.parent, prefix=f".{vault.name}.new-"))
@@ -67,7 +72,7 @@ def write_vault(vault: Path, files: Mapping[str, str | bytes] | Iterable[tuple[s
             if rel in generated:  # a second write could go through a hard link into the old vault
                 raise ValueError(f"{rel!r} is generated twice")
             if isinstance(content, Deferred):
-                if content.unchanged and keep_untouched(stage, old_root, rel, old.get(rel), before):
+                if content.unchanged and keep_untouched(stage, old_root, rel, old.get(rel), before, recorded, new_stats):
                     generated[rel] = old[rel]
                     continue
                 content = content.render()
@@ -78,31 +83,69 @@ def write_vault(vault: Path, files: Mapping[str, str | bytes] | Iterable[tuple[s
                 previous = old_root + rel
                 with open(previous, "rb") as f:
                     old_bytes = f.read()
-                if old_bytes == fresh and stage.link(previous, rel):
-                    continue  # unchanged (and so holding nothing of the user's that fresh lacks)
+                    if old_bytes == fresh and stage.link(previous, rel):
+                        new_stats[rel] = stat_of(os.fstat(f.fileno()))
+                        continue  # unchanged (and so holding nothing of the user's that fresh lacks)
                 data = keep_user_parts(rel, fresh, old_bytes, old.get(rel), overwrite_settings)
                 if data != fresh and rel.startswith(".obsidian/"):
                     problems.append(Problem("info", "kept-user-settings",
                                             "kept your settings file (build with overwrite_settings to replace it)", rel))
-            stage.write(rel, data)
-        copy_user_files(vault, staging, before, set(generated), old)
+            new_stats[rel] = stage.write(rel, data)
+        copy_user_files(vault, staging, before, set(generated), old, recorded, new_stats)
         (staging / MANIFEST).write_text(manifest_text(generated), encoding="utf-8")
+        new_stats[MANIFEST] = stat_of(os.lstat(staging / MANIFEST))
         swap(staging, vault)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    if stats is not None:
+        stats.clear()
+        stats.update(new_stats)
     return problems
 
 
-def keep_untouched(stage: "Staging", old_root: str, rel: str, old_sha: str | None, before: dict[str, str]) -> bool:
+def stat_of(st: os.stat_result) -> list[int]:
+    return [st.st_size, st.st_mtime_ns]
+
+
+class Recorded:
+    """The old vault's files as the last build recorded them (write_vault's `stats`), to tell a
+    generated file the user has not touched by its size and mtime instead of reading and hashing
+    it. The record is trusted only if the old manifest is the one it recorded (the last build that
+    wrote this vault made it), and a file only if it was last changed before that manifest was
+    written: an edit within the same clock tick as the build's write could leave size and mtime
+    as they were (git's "racily clean" entries); those files are hashed."""
+
+    def __init__(self, vault: Path, stats: dict[str, list[int]]) -> None:
+        manifest = stats.get(MANIFEST) if isinstance(stats, dict) else None
+        try:
+            valid = manifest is not None and manifest == stat_of(os.lstat(vault / MANIFEST))
+        except OSError:
+            valid = False
+        self.stats = stats if valid else {}
+        self.racy_from = manifest[1] if valid else 0  # nothing is trusted without a record
+
+    def untouched(self, path: str, rel: str, old_sha: str) -> list[int] | None:
+        """The stat of the old vault's file at `path` when it still holds what the last build
+        wrote there (`old_sha`, from the manifest); None when the user changed it."""
+        st = stat_of(os.lstat(path))
+        if st == self.stats.get(rel) and st[1] < self.racy_from:
+            return st
+        with open(path, "rb") as f:
+            return st if sha(f.read()) == old_sha else None
+
+
+def keep_untouched(stage: "Staging", old_root: str, rel: str, old_sha: str | None, before: dict[str, str],
+                   recorded: Recorded, new_stats: dict[str, list[int]]) -> bool:
     """Hard-link the old vault's file in when its bytes are still those the last build wrote."""
     if old_sha is None or before.get(rel) != "file":
         return False
     previous = old_root + rel
-    with open(previous, "rb") as f:
-        if sha(f.read()) != old_sha:
-            return False  # the user edited it: render it again, to carry their parts over
-    return stage.link(previous, rel)
+    st = recorded.untouched(previous, rel, old_sha)
+    if st is None or not stage.link(previous, rel):
+        return False  # the user edited it: render it again, to carry their parts over
+    new_stats[rel] = st
+    return True
 
 
 class Staging:
@@ -125,12 +168,14 @@ class Staging:
             self.folders.add(folder)
         return self.root + "/" + rel
 
-    def write(self, rel: str, data: bytes) -> None:
+    def write(self, rel: str, data: bytes) -> list[int]:
+        """Write the file; its [size, mtime_ns]."""
         fd = os.open(self.path(rel), _WRITE_FLAGS, 0o666)
         try:
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view):]
+            return stat_of(os.fstat(fd))
         finally:
             os.close(fd)
 
@@ -225,19 +270,18 @@ def carry_user_section(old: str, new: str) -> str:
 
 
 def copy_user_files(vault: Path, staging: Path, before: dict[str, str], generated_now: set[str],
-                    generated_before: dict[str, str]) -> None:
+                    generated_before: dict[str, str], recorded: Recorded, new_stats: dict[str, list[int]]) -> None:
     """Everything in the old vault (`before`, from scan) that no build generated belongs to the
     user: carry it over (folders, symlinks as symlinks, files hard-linked where possible). A file
-    an earlier build generated and this one does not is dropped, unless the user edited it since."""
+    an earlier build generated and this one does not is dropped, unless the user edited it since.
+    The stats of what is carried over go to new_stats."""
     for rel in sorted(before):
         kind = before[rel]
         if rel == MANIFEST or rel in generated_now:
             continue
         path = os.path.join(vault, rel)
-        if rel in generated_before and kind == "file":
-            with open(path, "rb") as f:
-                if sha(f.read()) == generated_before[rel]:
-                    continue
+        if rel in generated_before and kind == "file" and recorded.untouched(path, rel, generated_before[rel]):
+            continue
         target = os.path.join(staging, rel)
         if kind == "dir":
             os.makedirs(target, exist_ok=True)
@@ -250,6 +294,7 @@ def copy_user_files(vault: Path, staging: Path, before: dict[str, str], generate
                 os.link(path, target)
             except OSError:
                 shutil.copy2(path, target)
+        new_stats[rel] = stat_of(os.lstat(target))
 
 
 def swap(staging: Path, vault: Path) -> None:

@@ -124,6 +124,7 @@ class Ctx:
         self._sources: dict[str, str] = {}
         self._authors: dict[str, str | None] = {}
         self._templates: dict[str, jinja2.Template] = {}
+        self.item_rows: dict[str, dict] = {}  # concepts.item_row
         self.previous_keys = dict(self.note_cache or {})
         if self.note_cache is not None:
             self.note_cache.clear()  # only this build's notes: the cache does not grow with old ones
@@ -133,8 +134,11 @@ class Ctx:
             self._templates[name] = self.env.get_template(name)
         return self._templates[name]
 
-    def deferred(self, path: str, template: jinja2.Template, values: dict) -> Deferred:
-        """The note at `path`, to be rendered only if the writer cannot keep the old file."""
+    def note(self, path: str, template: jinja2.Template, values: dict) -> str | Deferred:
+        """The note at `path` from its template and values: rendered now without a note cache,
+        else a Deferred, rendered only if the writer cannot keep the old file."""
+        if self.note_cache is None:
+            return template.render(values)
         key = note_key(template, values)
         unchanged = self.previous_keys.get(path) == key
         self.note_cache[path] = key
@@ -226,12 +230,17 @@ class Ctx:
         return self._authors[name]
 
 
+_KEY_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str, check_circular=False)
+"""json.dumps(..., ensure_ascii=False, default=str) makes a new encoder per call, and checking for
+cycles costs a quarter of the encoding: note values are plain trees."""
+
+
 def note_key(template: jinja2.Template, values: dict) -> str:
     """What a note is made of: the code and templates (buildcache.code_version), the template's
     name and the values, in their (fixed) order."""
     from ..buildcache import code_version
 
-    text = json.dumps([code_version(), template.name, values], ensure_ascii=False, default=str)
+    text = _KEY_ENCODER.encode([code_version(), template.name, values])
     return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
@@ -254,7 +263,7 @@ def render_files(corpus: Corpus, items: list[Item], concepts: list[Concept], gra
     executable snippets (vault_builder.snippets) with their outputs, copy the numeric module to
     `_code/` and write toy-topic notes; results are cached in snippet_cache. Problems found on the
     way (a failing snippet) are appended to `problems`. note_cache: see Ctx.note_cache; with it,
-    item notes come as writer.Deferred.
+    the notes made from a template (all but the canvases and the snippet topics) come as writer.Deferred.
     """
     from . import computations, concepts as concept_notes, items as item_notes, maps, pages, posts
 

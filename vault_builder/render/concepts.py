@@ -5,19 +5,23 @@ from __future__ import annotations
 
 from typing import Iterator
 
+import jinja2
+
 from ..tags import slug
-from . import Ctx
+from . import Ctx, Deferred
 from .markdown import stem
 from .markdown import quote_callout
 
 
-def render(ctx: Ctx) -> Iterator[tuple[str, str]]:
-    """(path, note) one concept at a time (together they are a large part of a big vault)."""
+def render(ctx: Ctx) -> Iterator[tuple[str, str | Deferred]]:
+    """(path, note) one concept at a time (together they are a large part of a big vault); with
+    a note cache, as Deferred (see items.render)."""
     order = ctx.g.graph["reading_order"]
     for i, node in enumerate(order):
         prev = order[i - 1] if i else None
         nxt = order[i + 1] if i + 1 < len(order) else None
-        yield ctx.node(node)["note"], render_concept(ctx, node, prev, nxt)
+        note = ctx.node(node)["note"]
+        yield note, ctx.note(note, *concept_values(ctx, node, prev, nxt))
 
 
 def aliases(ctx: Ctx, node: str) -> list[str]:
@@ -32,13 +36,19 @@ def aliases(ctx: Ctx, node: str) -> list[str]:
 
 
 def item_row(ctx: Ctx, inode: str) -> dict:
-    item = ctx.by_id[inode[5:]]
-    data = ctx.node(inode)
-    return {"link": ctx.link(inode), "author": item.author, "source": ctx.source(item),
-            "key": bool(item.key), "disputed": bool(data.get("disputed")), "type": item.type}
+    """An item in a concept's lists; made once per item (an item is listed under each of its
+    concepts) and shared, as values are only read."""
+    row = ctx.item_rows.get(inode)
+    if row is None:
+        item = ctx.by_id[inode[5:]]
+        row = ctx.item_rows[inode] = {
+            "link": ctx.link(inode), "author": item.author, "source": ctx.source(item),
+            "key": bool(item.key), "disputed": bool(ctx.node(inode).get("disputed")), "type": item.type}
+    return row
 
 
-def render_concept(ctx: Ctx, node: str, prev: str | None, nxt: str | None) -> str:
+def concept_values(ctx: Ctx, node: str, prev: str | None, nxt: str | None) -> tuple[jinja2.Template, dict]:
+    """The concept's template and everything its note shows (see items.item_values)."""
     data = ctx.node(node)
     name = data["label"]
     rank = ctx.item_rank.__getitem__
@@ -65,7 +75,7 @@ def render_concept(ctx: Ctx, node: str, prev: str | None, nxt: str | None) -> st
         item = ctx.by_id[d[5:]]
         head = f"{ctx.link(d, None, 'Definition')} · {ctx.source(item)}" + (f" · {item.author}" if item.author else "")
         defs.append(quote_callout(item.text, head))
-    return ctx.template("concept.md.j2").render(
+    return ctx.template("concept.md.j2"), dict(
         fm=fm, name=name, also=[a for a in fm["aliases"] if a != name],
         discovered=bool(data.get("discovered")), importance=data["importance"], rank=data["rank"],
         position=data["reading_order"], total=len(ctx.g.graph["reading_order"]),

@@ -22,11 +22,7 @@ def render(ctx: Ctx) -> Iterator[tuple[str, str | Deferred]]:
     cache (Ctx.note_cache), a note whose template values are those of the last build comes as a
     Deferred: the writer keeps the old file when it is as that build wrote it, else renders it."""
     for item in ctx.items:
-        template, values = item_values(ctx, item)
-        if ctx.note_cache is None:
-            yield item.note, template.render(values)
-        else:
-            yield item.note, ctx.deferred(item.note, template, values)
+        yield item.note, ctx.note(item.note, *item_values(ctx, item))
 
 
 def front(ctx: Ctx, item: Item, concepts: list[str]) -> dict:

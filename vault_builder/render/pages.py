@@ -4,24 +4,26 @@ from __future__ import annotations
 from collections import Counter
 from typing import Iterator
 
+import jinja2
+
 from ..paths import wikilink
-from . import Ctx
+from . import Ctx, Deferred
 from .markdown import note_link, stem
 
 KINDS = ("claim", "definition", "example", "counterexample")
 PLURAL = {"claim": "claims", "definition": "definitions", "example": "examples", "counterexample": "counterexamples"}
 
 
-def render(ctx: Ctx) -> Iterator[tuple[str, str]]:
-    """(path, note) one page at a time: the people and the pages that list the whole vault."""
+def render(ctx: Ctx) -> Iterator[tuple[str, str | Deferred]]:
+    """(path, note) one page at a time: the people and the pages that list the whole vault; with
+    a note cache, as Deferred (see items.render)."""
     for node in sorted(n for n, t in ctx.g.nodes(data="type") if t == "person"):
-        yield ctx.node(node)["note"], render_person(ctx, node)
-    yield ctx.page("home"), render_home(ctx)
-    yield ctx.page("reading_order"), render_reading_order(ctx)
-    yield ctx.page("concepts"), render_concept_index(ctx)
-    yield ctx.page("claims"), render_claims(ctx)
-    yield ctx.page("debates"), render_debates(ctx)
-    yield ctx.page("people"), render_people(ctx)
+        note = ctx.node(node)["note"]
+        yield note, ctx.note(note, *person_values(ctx, node))
+    for key, values in (("home", home_values), ("reading_order", reading_order_values),
+                        ("concepts", concept_index_values), ("claims", claims_values),
+                        ("debates", debates_values), ("people", people_values)):
+        yield ctx.page(key), ctx.note(ctx.page(key), *values(ctx))
 
 
 def page_fm(ctx: Ctx, key: str, title: str, kind: str = "map") -> dict:
@@ -29,7 +31,7 @@ def page_fm(ctx: Ctx, key: str, title: str, kind: str = "map") -> dict:
     return {"type": kind, "title": title, "aliases": [title] if title != stem(note) else [], "tags": [f"type/{kind}"]}
 
 
-def render_person(ctx: Ctx, node: str) -> str:
+def person_values(ctx: Ctx, node: str) -> tuple[jinja2.Template, dict]:
     data = ctx.node(node)
     wrote: dict[str, list] = {k: [] for k in ("post", "thread", "comment", *KINDS)}
     unverified = set()
@@ -59,7 +61,7 @@ def render_person(ctx: Ctx, node: str) -> str:
     name = data["label"]
     fm = {"type": "person", "title": name, "aliases": [s for s in data.get("spellings", []) if s != stem(data["note"])],
           "tags": ["type/person"]}
-    return ctx.template("person.md.j2").render(
+    return ctx.template("person.md.j2"), dict(
         fm=fm, name=name, links=links, key_claims=key_claims, disputed=disputed,
         concepts=[f"{ctx.link(c)} ({concepts[c]})" for c in top],
         counts={k: len(set(v)) for k, v in wrote.items()}, people=ctx.page_link("people"),
@@ -85,13 +87,13 @@ def post_rows(ctx: Ctx) -> list[dict]:
     return rows
 
 
-def render_home(ctx: Ctx) -> str:
+def home_values(ctx: Ctx) -> tuple[jinja2.Template, dict]:
     order = ctx.g.graph["reading_order"]
     maps = [ctx.page_link(k) for k in ("reading_order", "concepts", "claims", "debates", "people")]
     maps.append(wikilink(ctx.page("concept_map").split("/")[-1]))
     maps += [wikilink(p.split("/")[-1]) for p in ctx.g.graph["debate_maps"].values()]
     top = sorted(order, key=lambda c: ctx.node(c)["rank"])[:10]
-    return ctx.template("home.md.j2").render(
+    return ctx.template("home.md.j2"), dict(
         fm={"type": "home", "title": "Home", "aliases": [], "tags": ["type/home"]},
         c=counts(ctx), posts=post_rows(ctx), start=[ctx.link(n) for n in order[:15]], more=max(0, len(order) - 15),
         top=[ctx.link(n) for n in top], maps=maps, reading_order=ctx.page_link("reading_order"),
@@ -99,19 +101,19 @@ def render_home(ctx: Ctx) -> str:
     )
 
 
-def render_reading_order(ctx: Ctx) -> str:
+def reading_order_values(ctx: Ctx) -> tuple[jinja2.Template, dict]:
     rows = []
     for node in ctx.g.graph["reading_order"]:
         data = ctx.node(node)
         rows.append({"link": ctx.link(node), "depth": data["depth"], "defined": bool(ctx.into(node, "defines")),
                      "after": [ctx.link(p) for p in ctx.into(node, "prerequisite")]})
     broken = [(ctx.link(a), ctx.link(b)) for a, b in ctx.g.graph["cycles_broken"]]
-    return ctx.template("reading_order.md.j2").render(
+    return ctx.template("reading_order.md.j2"), dict(
         fm=page_fm(ctx, "reading_order", "Reading order"), posts=post_rows(ctx), rows=rows, broken=broken,
         home=ctx.page_link("home"))
 
 
-def render_concept_index(ctx: Ctx) -> str:
+def concept_index_values(ctx: Ctx) -> tuple[jinja2.Template, dict]:
     rows = []
     for node in sorted(ctx.g.graph["reading_order"], key=lambda c: ctx.node(c)["rank"]):
         rows.append({"link": ctx.link(node), "importance": ctx.node(node)["importance"],
@@ -119,12 +121,12 @@ def render_concept_index(ctx: Ctx) -> str:
                      "claims": sum(1 for u in ctx.into(node, "about") if ctx.node(u)["type"] == "claim"),
                      "posts": sum(1 for u in ctx.into(node, "mentions") if ctx.node(u)["type"] == "post"),
                      "discovered": bool(ctx.node(node).get("discovered"))})
-    return ctx.template("concept_index.md.j2").render(
+    return ctx.template("concept_index.md.j2"), dict(
         fm=page_fm(ctx, "concepts", "Concept index"), rows=rows, home=ctx.page_link("home"),
         concept_map=wikilink(ctx.page("concept_map").split("/")[-1]))
 
 
-def render_claims(ctx: Ctx) -> str:
+def claims_values(ctx: Ctx) -> tuple[jinja2.Template, dict]:
     sections = []
     for pnode, post in ctx.posts.items():
         claims = [i for i in ctx.by_post.get(pnode, []) if i.type == "claim"]
@@ -137,7 +139,7 @@ def render_claims(ctx: Ctx) -> str:
             "comments": [claim_row(ctx, i) for i in claims if not i.key and i.in_comments],
         })
     tax = Counter((ax, v) for i in ctx.items if i.type == "claim" for ax, v in (i.taxonomy or {}).items() if v)
-    return ctx.template("claims.md.j2").render(
+    return ctx.template("claims.md.j2"), dict(
         fm=page_fm(ctx, "claims", "Claims by post"), sections=sections, home=ctx.page_link("home"),
         taxonomy=[{"tag": f"taxonomy/{v}", "count": n} for (ax, v), n in sorted(tax.items())])
 
@@ -147,7 +149,7 @@ def claim_row(ctx: Ctx, item) -> dict:
     return {"link": ctx.link(f"item:{item.id}"), "author": item.author, "disputed": bool(data.get("disputed"))}
 
 
-def render_debates(ctx: Ctx) -> str:
+def debates_values(ctx: Ctx) -> tuple[jinja2.Template, dict]:
     rows = []
     for pnode in ctx.g.graph["posts"]:
         for inode in [f"item:{i.id}" for i in ctx.by_post.get(pnode, []) if ctx.node(f"item:{i.id}").get("disputed")]:
@@ -158,16 +160,16 @@ def render_debates(ctx: Ctx) -> str:
                 by.append({"link": ctx.link(u), "type": other.type, "author": other.author})
             rows.append({"claim": ctx.link(inode), "author": item.author, "post": ctx.link(pnode), "by": by})
     debate_maps = [wikilink(p.split("/")[-1]) for p in ctx.g.graph["debate_maps"].values()]
-    return ctx.template("debates.md.j2").render(
+    return ctx.template("debates.md.j2"), dict(
         fm=page_fm(ctx, "debates", "Debates"), rows=rows, maps=debate_maps, home=ctx.page_link("home"))
 
 
-def render_people(ctx: Ctx) -> str:
+def people_values(ctx: Ctx) -> tuple[jinja2.Template, dict]:
     rows = []
     people = [(n, d) for n, d in ctx.g.nodes(data=True) if d["type"] == "person"]
     for node, data in sorted(people, key=lambda nd: nd[1]["label"].casefold()):
         kinds = Counter(ctx.node(v)["type"] for _, v, t in ctx.g.out_edges(node, data="type")
                         if t in ("authored", "participated_in"))
         rows.append({"link": ctx.link(node), "counts": ", ".join(f"{n} {k}{'s' if n > 1 else ''}" for k, n in sorted(kinds.items()))})
-    return ctx.template("people_index.md.j2").render(
+    return ctx.template("people_index.md.j2"), dict(
         fm=page_fm(ctx, "people", "People index"), rows=rows, home=ctx.page_link("home"))

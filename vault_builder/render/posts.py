@@ -1,21 +1,27 @@
 """Post notes (the full cleaned text, a block id on every paragraph) and comment-thread notes."""
 from __future__ import annotations
 
+from typing import Iterator
+
+import jinja2
+
 from ..paths import wikilink
 from ..tags import slug
-from . import Ctx
+from . import Ctx, Deferred
 from .markdown import blocks_markdown, stem
 
 KINDS = ("claim", "definition", "example", "counterexample")
 
 
-def render(ctx: Ctx) -> dict[str, str]:
-    files = {}
+def render(ctx: Ctx) -> Iterator[tuple[str, str | Deferred]]:
+    """(path, note) for each post and its thread; with a note cache, as Deferred (see items.render)."""
     for pnode, post in ctx.posts.items():
-        files[ctx.node(pnode)["note"]] = render_post(ctx, pnode, post)
-        if post.thread and "thread:" + pnode[5:] in ctx.g:
-            files[ctx.node("thread:" + pnode[5:])["note"]] = render_thread(ctx, pnode, post)
-    return files
+        note = ctx.node(pnode)["note"]
+        yield note, ctx.note(note, *post_values(ctx, pnode, post))
+        tnode = "thread:" + pnode[5:]
+        if post.thread and tnode in ctx.g:
+            note = ctx.node(tnode)["note"]
+            yield note, ctx.note(note, *thread_values(ctx, pnode, post))
 
 
 def aliases_for(note: str, *titles: str | None) -> list[str]:
@@ -33,7 +39,8 @@ def post_items(ctx: Ctx, pnode: str) -> list:
     return ctx.by_post.get(pnode, [])
 
 
-def render_post(ctx: Ctx, pnode: str, post) -> str:
+def post_values(ctx: Ctx, pnode: str, post) -> tuple[jinja2.Template, dict]:
+    """The post note's template and everything it shows (see items.item_values)."""
     note = ctx.node(pnode)["note"]
     unverified = post.meta.get("unverified", {})
     items = post_items(ctx, pnode)
@@ -49,7 +56,7 @@ def render_post(ctx: Ctx, pnode: str, post) -> str:
     thread = "thread:" + pnode[5:]
     debate = ctx.g.graph["debate_maps"].get(pnode)
     by_kind = {k: [i for i in items if i.type == k and not i.in_comments] for k in KINDS}
-    return ctx.template("post.md.j2").render(
+    return ctx.template("post.md.j2"), dict(
         fm=fm,
         post={"title": post.title, "author_link": ctx.author_link(post.author),
               "author_unverified": ctx.author_link(unverified.get("author")),
@@ -66,7 +73,8 @@ def render_post(ctx: Ctx, pnode: str, post) -> str:
     )
 
 
-def render_thread(ctx: Ctx, pnode: str, post) -> str:
+def thread_values(ctx: Ctx, pnode: str, post) -> tuple[jinja2.Template, dict]:
+    """The thread note's template and everything it shows (see items.item_values)."""
     thread = post.thread
     tnode = "thread:" + pnode[5:]
     post_name = stem(ctx.node(pnode)["note"])
@@ -95,7 +103,7 @@ def render_thread(ctx: Ctx, pnode: str, post) -> str:
           "tags": ["type/thread", f"post/{slug(post.title)}"] if slug(post.title) else ["type/thread"],
           "post": ctx.prop_link(pnode), "sources": list(thread.files), "participants": participants}
     debate = ctx.g.graph["debate_maps"].get(pnode)
-    return ctx.template("thread.md.j2").render(
+    return ctx.template("thread.md.j2"), dict(
         fm=fm, post_link=ctx.link(pnode), comments=comments,
         participants=[ctx.author_link(p) for p in participants],
         authors_known=any(c.author for c in thread.comments),
