@@ -682,7 +682,7 @@ _html = st.text(alphabet="<>/ab1 !-[]CDAT\n\x1f\"=", max_size=30)
 @settings(max_examples=500, deadline=None)
 @given(st.lists(_html, min_size=1, max_size=4))
 def test_invalid_tag_check_finds_what_genanki_finds(fields):
-    from vault_builder.deck.apkg import _INVALID_TAG
+    from vault_builder.deck.cards import _INVALID_TAG
 
     genanki_finds = [genanki.Note._find_invalid_html_tags_in_field(f) for f in fields]
     assert [_INVALID_TAG.findall(f) for f in fields] == genanki_finds

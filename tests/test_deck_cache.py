@@ -88,8 +88,21 @@ def test_a_malformed_entry_is_redone(tmp_path, monkeypatch):
 
     real = cards_cache.load
     monkeypatch.setattr(cards_cache, "load", lambda path: {
-        digest: ([("k", "k", "SLT::Claims", "basic", ["too", "few"], [], "h", "g")], [])
+        digest: ([("k", "k", "SLT::Claims", "basic", ["too", "few"], [], "h", "g", ())], [])
         for digest in real(path)})
     (cached, cached_report), (plain, plain_report) = rebuild_both(tmp_path, make_items(), make_items())
     assert cached == plain
     assert cached_report == plain_report
+
+
+def test_genanki_warnings_come_back_with_a_hit(tmp_path, monkeypatch):
+    """A card with an HTML tag genanki calls invalid: the warning is reported on every build,
+    also when the card comes from the cache."""
+    from vault_builder.deck import cards
+
+    real = cards._link_html
+    monkeypatch.setattr(cards, "_link_html", lambda item, vault: real(item, vault) + "<-x>")
+    (cached, cached_report), (plain, plain_report) = rebuild_both(tmp_path, make_items(), make_items())
+    assert cached == plain
+    assert cached_report == plain_report
+    assert any(p.code == "anki-genanki" and "<-x>" in p.message for p in cached_report.problems)

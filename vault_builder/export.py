@@ -75,6 +75,7 @@ def write_indented(path: Path, obj) -> None:
         fh.write("\n")
 
 
+@no_cyclic_gc()
 def write_items(path: Path, items: list[Item]) -> None:
     with atomic_text(path) as fh:
         for item in items:

@@ -97,12 +97,14 @@ def _all_cards(items: list[Item], keys: dict[str, str], vault_name: str, cache_p
     by_id = {it.id: it for it in items}
     renderer = _Renderer()
     old = cards_cache.load(cache_path) if cache_path is not None else {}
-    new: dict = {}
+    made: dict = {}  # digest -> (specs, problems): the cache to save
     specs: list[_NoteSpec] = []
     for it in items:
         key = keys[it.id]
         digest = cards_cache.item_digest(it, key, by_id, vault_name) if cache_path else None
-        hit = cards_cache.restore(old[digest]) if digest in old else None
+        # Popped: the entry's strings move to the specs, its shell is freed now (memory).
+        cached = old.pop(digest, None) if digest is not None else None
+        hit = cards_cache.restore(cached) if cached is not None else None
         if hit is not None:
             item_specs, item_problems = hit
         else:
@@ -111,10 +113,10 @@ def _all_cards(items: list[Item], keys: dict[str, str], vault_name: str, cache_p
         problems += item_problems
         specs += item_specs
         if digest is not None:
-            new[digest] = cards_cache.entry(item_specs, item_problems)
-    del old
+            made[digest] = (item_specs, item_problems or ())  # most have none: one shared empty tuple
+    del old, renderer
     if cache_path is not None:
-        cards_cache.save(cache_path, new)
+        cards_cache.save(cache_path, made)
     return specs
 
 

@@ -3,8 +3,8 @@
 An entry is keyed by a hash of everything ``_cards_for`` reads: the item (every field), its
 stable key, the item a counterexample targets, and the vault name; the file as a whole is tied to
 ``buildcache.code_version()``.  An entry holds the item's notes (fields, tags, content hash,
-GUID) and the problems ``_cards_for`` reported, which a hit reports again.  Note ids and mod
-times are not cached: they still come from state.json (``_stamp_notes``).
+GUID, invalid HTML tags) and the problems ``_cards_for`` reported, which a hit reports again.
+Note ids and mod times are not cached: they still come from state.json (``_stamp_notes``).
 
 The file is marshal, not JSON: it holds every card's HTML (25 MB of JSON at 400 posts), which
 JSON writes and reads in 0.29 s, more than half of what the cache saves; marshal takes 0.08 s.
@@ -47,8 +47,8 @@ def item_digest(item: Item, key: str, by_id: dict[str, Item], vault_name: str) -
 
 def entry(specs: list[_NoteSpec], problems: list[Problem]) -> Entry:
     """What the cache keeps of one item's ``_cards_for`` result."""
-    return ([(s.key, s.item_key, s.deck, s.model, s.field_list, s.tags, s.content_hash(), s.guid)
-             for s in specs],
+    return ([(s.key, s.item_key, s.deck, s.model, s.field_list, s.tags, s.content_hash(), s.guid,
+              s.invalid_tags()) for s in specs],
             [(p.level, p.code, p.message, p.where) for p in problems])
 
 
@@ -57,7 +57,7 @@ def restore(cached: Entry) -> tuple[list[_NoteSpec], list[Problem]] | None:
     try:
         notes, problems = cached
         specs = [_NoteSpec.restored(*note) for note in notes]
-        return specs, [Problem(*p) for p in problems]
+        return specs, [Problem(*p) for p in problems] if problems else ()
     except (TypeError, ValueError):
         return None
 
@@ -80,16 +80,18 @@ def load(path: Path) -> dict[bytes, Entry]:
         return cache
 
 
-def save(path: Path, cache: dict[bytes, Entry]) -> None:
-    """Write `cache` atomically; a cache that cannot be written is no error (it is only a cache)."""
+def save(path: Path, made: dict[bytes, tuple[list[_NoteSpec], list[Problem]]]) -> None:
+    """Write the cache of this build's items (digest -> their specs and problems) atomically,
+    a chunk's entries at a time; a cache that cannot be written is no error (it is only a cache)."""
     tmp = path.with_name(path.name + ".tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(tmp, "wb") as fh:
             marshal.dump((FORMAT, code_version()), fh)
-            pairs = list(cache.items())
+            pairs = list(made.items())
             for start in range(0, len(pairs), CHUNK):
-                blob = marshal.dumps(dict(pairs[start:start + CHUNK]))
+                blob = marshal.dumps({digest: entry(*made_by_item)
+                                      for digest, made_by_item in pairs[start:start + CHUNK]})
                 marshal.dump((hashlib.sha1(blob).digest(), blob), fh)
         os.replace(tmp, path)
     except (OSError, ValueError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import re
 import string
 import urllib.parse
 from dataclasses import InitVar, dataclass, field
@@ -74,6 +75,7 @@ class _NoteSpec:
     field_list: list[str] = field(init=False)
     """The fields in the note type's order."""
     _content_hash: str = field(init=False, default="", repr=False, compare=False)
+    _invalid_tags: tuple[str, ...] | None = field(init=False, default=None, repr=False, compare=False)
 
     def __post_init__(self, fields: dict[str, str]) -> None:
         self.guid = _guid(self.key)
@@ -82,17 +84,19 @@ class _NoteSpec:
 
     @classmethod
     def restored(cls, key: str, item_key: str, deck: str, model: str, field_list: list[str],
-                 tags: list[str], content_hash: str, guid: str) -> "_NoteSpec":
+                 tags: list[str], content_hash: str, guid: str, invalid_tags: tuple[str, ...]) -> "_NoteSpec":
         """A spec as the cards cache kept it (``deck.cache``; its chunks are checksummed, so
         only the shape is checked here)."""
         names = BASIC_FIELDS if model == "basic" else CLOZE_FIELDS if model == "cloze" else None
         if (names is None or type(field_list) is not list or len(field_list) != len(names)
-                or type(tags) is not list or type(content_hash) is not str or not content_hash):
+                or type(tags) is not list or type(content_hash) is not str or not content_hash
+                or type(invalid_tags) is not tuple):
             raise ValueError("not a cached note")
         spec = cls.__new__(cls)  # not __init__: the GUID and field list are known
         spec.key, spec.item_key, spec.deck, spec.model, spec.tags = key, item_key, deck, model, tags
         spec.nid = spec.mod = 0
         spec.guid, spec.field_list, spec._content_hash = guid, field_list, content_hash
+        spec._invalid_tags = invalid_tags or ()  # the one empty tuple (memory of large decks)
         return spec
 
     def content_hash(self) -> str:
@@ -105,6 +109,22 @@ class _NoteSpec:
                                                 sorted(self.tags)]))
         return self._content_hash
 
+    def invalid_tags(self) -> tuple[str, ...]:
+        """The HTML tags genanki would warn about, space-separated, one string per field that
+        has any (computed once; the cards cache keeps them too)."""
+        if self._invalid_tags is None:
+            # A field with an invalid tag makes the joined fields match too: look field by
+            # field only then.
+            self._invalid_tags = tuple(
+                " ".join(found) for found in map(_INVALID_TAG.findall, self.field_list) if found
+            ) if _INVALID_TAG.search("\x1f".join(self.field_list)) else ()
+        return self._invalid_tags
+
+
+_INVALID_TAG = re.compile(r"<(?!/?[a-zA-Z0-9]+(?: .*?|/?)>|!--|!\[CDATA\[)(?:.|\n)*?>")
+"""genanki's ``Note._INVALID_HTML_TAG_RE`` with a lazy ``.*?`` in its lookahead: the same matches
+(the lookahead only asks whether a ">" follows on the line), without scanning to the end of the
+line at every tag."""
 
 _BASE91 = "".join(genanki.util.BASE91_TABLE)
 
