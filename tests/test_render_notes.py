@@ -148,3 +148,16 @@ def test_a_long_reply_chain_does_not_recurse():
     n = 5000
     depths = maps.reply_depths([str(i) for i in range(n)], {str(i): [str(i - 1)] for i in range(1, n)})
     assert depths[str(n - 1)] == n - 1
+
+
+def test_note_key_depends_on_the_values_not_on_which_are_the_same_object():
+    env = render.environment()
+    template = env.get_template("claim.md.j2")
+    row = {"link": "[[A]]", "author": None}
+    shared = {"claims": [row, row], "key": True}
+    copies = {"claims": [dict(row), {"link": "[[" + "A]]", "author": None}], "key": True}
+    assert render.note_key(template, shared) == render.note_key(template, copies)
+    for other in ({"claims": [row], "key": True}, {"claims": [row, row], "key": 1},
+                  {"claims": [row, row], "key": "True"}, {"key": True, "claims": [row, row]}):
+        assert render.note_key(template, other) != render.note_key(template, shared)
+    assert render.note_key(env.get_template("definition.md.j2"), shared) != render.note_key(template, shared)

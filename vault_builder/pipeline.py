@@ -130,7 +130,7 @@ def build(options: BuildOptions, log: Callable[[str], None] = lambda line: None,
         result.counts["graph_edges"] = graph.number_of_edges()
     vault_dir = options.out / "vault"
     buildcache.forget(options.out)
-    with phase(result, "render", log, progress):
+    with phase(result, "render", log, progress), render.long_lived_heap():
         # Rendered notes go to the writer as they come, never all in memory at once: render and
         # write are one stage.
         cache = (options.cache_dir or default_cache_dir()) / "snippets"
