@@ -27,11 +27,13 @@ names (Home, maps) are claimed here first and kept in `graph.graph["notes"]`.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 
 import networkx as nx
 
 from . import graph as analyses
+from .buildcache import code_version
 from .models import Concept, Corpus, Item, Post
 from .paths import NameRegistry, name_key
 from .titles import TRAILING_WEAK, clause_cut, resolve_term, short_title  # noqa: F401  (re-exported)
@@ -57,8 +59,9 @@ DISPUTE_CUES = re.compile(
     r"|I['’]m not sure|on the contrary|I object|counter-?example|that['’]s not)\b", re.I)
 
 
-def link(corpus: Corpus, items: list[Item], concepts: list[Concept]) -> nx.MultiDiGraph:
-    """Name every note (sets Item.note) and build the graph, annotated by graph.annotate()."""
+def link(corpus: Corpus, items: list[Item], concepts: list[Concept], titles: dict | None = None) -> nx.MultiDiGraph:
+    """Name every note (sets Item.note) and build the graph, annotated by graph.annotate().
+    titles: the items' short titles from the last build (see cached_title), updated in place."""
     g = nx.MultiDiGraph()
     names = NameRegistry()
     g.graph["notes"] = {key: names.path(folder, names.claim(folder, title))[: -3] + ext
@@ -66,7 +69,7 @@ def link(corpus: Corpus, items: list[Item], concepts: list[Concept]) -> nx.Multi
     g.graph["debate_maps"] = {}
     post_nodes = add_posts(g, corpus, names)
     add_concepts(g, concepts, names)
-    add_items(g, corpus, post_nodes, items, concepts, names)
+    add_items(g, corpus, post_nodes, items, concepts, names, titles)
     add_replies(g, corpus, post_nodes, items)
     add_prerequisites(g, items)
     argued = {g.nodes[f"item:{i.id}"]["post"] for i in items if i.type in ("claim", "counterexample")}
@@ -174,15 +177,18 @@ def item_post(posts_by_title: dict[str, list[tuple[Post, str]]], item: Item) -> 
 
 
 def add_items(g: nx.MultiDiGraph, corpus: Corpus, post_nodes: list[str], items: list[Item],
-              concepts: list[Concept], names: NameRegistry) -> None:
+              concepts: list[Concept], names: NameRegistry, titles: dict | None = None) -> None:
     index = concept_index(concepts)
+    previous_titles = dict(titles or {})
+    if titles is not None:
+        titles.clear()  # only this build's entries: the cache does not grow with old texts
     posts_by_title: dict[str, list[tuple[Post, str]]] = {}
     for post, pnode in zip(corpus.posts, post_nodes):
         posts_by_title.setdefault(post.title, []).append((post, pnode))
     mentions: dict[tuple[str, str], int] = {}
     seen_text: dict[str, str] = {}
     for item in items:
-        title = short_title(item, index)
+        title = cached_title(item, index, previous_titles, titles)
         item.note = note_of(names, item.type, title)
         node = f"item:{item.id}"
         found = item_post(posts_by_title, item)
@@ -212,6 +218,21 @@ def add_items(g: nx.MultiDiGraph, corpus: Corpus, post_nodes: list[str], items: 
     for item in items:
         if item.against and f"item:{item.against}" in g:
             g.add_edge(f"item:{item.id}", f"item:{item.against}", type="counterexample_to")
+
+
+def cached_title(item: Item, index: dict[str, str], previous: dict, titles: dict | None) -> str:
+    """short_title(item), taken from the last build's titles when the same code titled the same
+    text (a tenth of the link stage, and most items are unchanged when one file is). A defined
+    term's title depends on the concept index too: those are cheap, and always made again."""
+    if titles is None or (item.type == "definition" and item.term):
+        return short_title(item, index)
+    text = f"{code_version()}\0{item.type}\0{item.post}\0{item.text}"
+    key = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+    title = previous.get(key)
+    if not isinstance(title, str) or not title:
+        title = short_title(item, index)
+    titles[key] = title
+    return title
 
 
 def add_replies(g: nx.MultiDiGraph, corpus: Corpus, post_nodes: list[str], items: list[Item]) -> None:

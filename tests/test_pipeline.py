@@ -1,0 +1,67 @@
+"""The orchestrator's own promises: the interpreter is left as it was found, and the link stage's
+title cache is used and never trusted blindly."""
+from __future__ import annotations
+
+import gc
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from vault_builder import buildcache, link
+from vault_builder.pipeline import BuildOptions, build
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+from corpus import write_corpus  # noqa: E402
+
+from test_incremental import outputs  # noqa: E402
+
+
+def options(sources: Path, out: Path) -> BuildOptions:
+    return BuildOptions(sources=sources, out=out, snippets=False)
+
+
+def test_a_build_leaves_no_object_frozen(tmp_path):
+    write_corpus(tmp_path / "c", 3)
+    build(options(tmp_path / "c", tmp_path / "out"))
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_failed_build_leaves_no_object_frozen(tmp_path, monkeypatch):
+    write_corpus(tmp_path / "c", 3)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("render failed")
+
+    monkeypatch.setattr("vault_builder.render.render_files", broken)
+    with pytest.raises(RuntimeError):
+        build(options(tmp_path / "c", tmp_path / "out"))
+    assert gc.get_freeze_count() == 0
+
+
+def test_unchanged_items_keep_their_titles_without_titling_again(tmp_path, monkeypatch):
+    files = write_corpus(tmp_path / "c", 6)
+    out = tmp_path / "out"
+    first = build(options(tmp_path / "c", out))
+    files[3].write_text(files[3].read_text(encoding="utf-8").replace(" the ", " a ", 1), encoding="utf-8")
+    titled = []
+    real = link.short_title
+    monkeypatch.setattr(link, "short_title", lambda item, *a, **k: titled.append(item.id) or real(item, *a, **k))
+    build(options(tmp_path / "c", out))
+    items = sum(first.counts[k] for k in ("claims", "definitions", "examples", "counterexamples"))
+    assert 0 < len(titled) < items / 2  # the changed post's items and the defined terms
+
+
+def test_damaged_title_cache_entries_are_made_again(tmp_path):
+    files = write_corpus(tmp_path / "c", 4)
+    out = tmp_path / "out"
+    build(options(tmp_path / "c", out))
+    path = out / buildcache.CACHE_DIR / "link.json"
+    entries = json.loads(path.read_text(encoding="utf-8"))
+    assert entries
+    path.write_text(json.dumps({key: n for n, key in enumerate(entries)}), encoding="utf-8")
+    files[1].write_text(files[1].read_text(encoding="utf-8").replace(" the ", " a ", 1), encoding="utf-8")
+    build(options(tmp_path / "c", out))
+    build(options(tmp_path / "c", tmp_path / "clean"))
+    assert outputs(out, tmp_path) == outputs(tmp_path / "clean", tmp_path)
