@@ -34,6 +34,7 @@ import networkx as nx
 
 from . import graph as analyses
 from .buildcache import code_version
+from .export import no_cyclic_gc
 from .models import Concept, Corpus, Item, Post
 from .paths import NameRegistry, name_key
 from .titles import TRAILING_WEAK, clause_cut, resolve_term, short_title  # noqa: F401  (re-exported)
@@ -59,6 +60,7 @@ DISPUTE_CUES = re.compile(
     r"|I['’]m not sure|on the contrary|I object|counter-?example|that['’]s not)\b", re.I)
 
 
+@no_cyclic_gc()  # the graph is made of many objects that live on and hold no garbage cycles
 def link(corpus: Corpus, items: list[Item], concepts: list[Concept], titles: dict | None = None) -> nx.MultiDiGraph:
     """Name every note (sets Item.note) and build the graph, annotated by graph.annotate().
     titles: the items' short titles from the last build (see cached_title), updated in place."""
