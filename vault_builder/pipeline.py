@@ -152,7 +152,7 @@ def _build(options: BuildOptions, log: Callable[[str], None], progress: Callable
     keep()
     vault_dir = options.out / "vault"
     buildcache.forget(options.out)
-    with phase(result, "render", log, progress), render.long_lived_heap():
+    with phase(result, "render", log, progress):
         # Rendered notes go to the writer as they come, never all in memory at once: render and
         # write are one stage.
         cache = (options.cache_dir or default_cache_dir()) / "snippets"

@@ -11,11 +11,9 @@ blank). The modules here prepare plain values for them; nothing is written (writ
 """
 from __future__ import annotations
 
-import gc
 import hashlib
 import io
 import pickle
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
@@ -247,18 +245,6 @@ def note_key(template: jinja2.Template, values: dict) -> str:
     return hashlib.sha1(data.getbuffer()).hexdigest()
 
 
-@contextmanager
-def long_lived_heap() -> Iterator[None]:
-    """While the vault is rendered, keep the garbage collector from walking everything that was
-    alive before (the corpus, items and graph, which outlive the stage): each full collection
-    walked it all, 0.25 s of a 400-post render. What the stage makes is collected as usual."""
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-
-
 def render_vault(corpus: Corpus, items: list[Item], concepts: list[Concept], graph: nx.MultiDiGraph,
                  extras: Extras | None = None, *, snippets: bool = False, snippet_cache: Path | None = None,
                  problems: list | None = None) -> dict[str, str | bytes]:
@@ -306,4 +292,4 @@ def render_files(corpus: Corpus, items: list[Item], concepts: list[Concept], gra
             yield path, content
 
 
-__all__ = ["render_vault", "render_files", "long_lived_heap", "environment", "templates_dir", "Ctx", "stem"]
+__all__ = ["render_vault", "render_files", "environment", "templates_dir", "Ctx", "stem"]
