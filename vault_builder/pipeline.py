@@ -169,7 +169,11 @@ def _build(options: BuildOptions, log: Callable[[str], None], progress: Callable
     with phase(result, "export", log, progress):
         export.write_items(options.out / "items.jsonl", items)
         export.write_graph(options.out / "graph.json", graph)
-        del graph  # the deck needs the items only: its memory goes to the deck (peak of large builds)
+        # The deck needs the items only: its memory goes to the deck (peak of large builds). The
+        # graph's cached views make it a reference cycle, which only a collection would free (none
+        # runs while the deck is made): emptied, its nodes and edges go at once.
+        graph.clear()
+        del graph
         if options.anki:
             from .deck import build_deck
 
