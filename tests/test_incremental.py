@@ -92,16 +92,23 @@ def test_failed_state_file_is_ignored(tmp_path):
     assert "extract" in build(options(tmp_path / "c", out)).timings
 
 
-def test_unchanged_notes_are_kept_not_rendered(tmp_path, monkeypatch):
-    files = write_corpus(tmp_path / "c", 6)
+def built_then_edited(tmp_path: Path, posts: int = 6) -> tuple[Path, Path, int]:
+    """A corpus built once into tmp_path/out, then one of its files edited: (sources, out, items
+    of the first build)."""
+    files = write_corpus(tmp_path / "c", posts)
     out = tmp_path / "out"
     first = build(options(tmp_path / "c", out))
-    files[3].write_text(files[3].read_text(encoding="utf-8").replace(" the ", " a ", 1), encoding="utf-8")
+    changed = files[posts // 2]
+    changed.write_text(changed.read_text(encoding="utf-8").replace(" the ", " a ", 1), encoding="utf-8")
+    return tmp_path / "c", out, sum(first.counts[k] for k in ("claims", "definitions", "examples", "counterexamples"))
+
+
+def test_unchanged_notes_are_kept_not_rendered(tmp_path, monkeypatch):
+    sources, out, item_notes = built_then_edited(tmp_path)
     rendered = []
     real = Template.render
     monkeypatch.setattr(Template, "render", lambda self, *a, **k: rendered.append(self.name) or real(self, *a, **k))
-    build(options(tmp_path / "c", out))
-    item_notes = sum(first.counts[k] for k in ("claims", "definitions", "examples", "counterexamples"))
+    build(options(sources, out))
     items_rendered = sum(1 for name in rendered if name in ITEM_TEMPLATES)
     assert 0 < items_rendered < item_notes / 3  # the changed post's notes, not the other five posts'
 

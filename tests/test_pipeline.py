@@ -15,7 +15,7 @@ from vault_builder.pipeline import BuildOptions, build
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from corpus import write_corpus  # noqa: E402
 
-from test_incremental import outputs  # noqa: E402
+from test_incremental import built_then_edited, outputs  # noqa: E402
 
 
 def options(sources: Path, out: Path) -> BuildOptions:
@@ -41,15 +41,11 @@ def test_a_failed_build_leaves_no_object_frozen(tmp_path, monkeypatch):
 
 
 def test_unchanged_items_keep_their_titles_without_titling_again(tmp_path, monkeypatch):
-    files = write_corpus(tmp_path / "c", 6)
-    out = tmp_path / "out"
-    first = build(options(tmp_path / "c", out))
-    files[3].write_text(files[3].read_text(encoding="utf-8").replace(" the ", " a ", 1), encoding="utf-8")
+    sources, out, items = built_then_edited(tmp_path)
     titled = []
     real = link.short_title
     monkeypatch.setattr(link, "short_title", lambda item, *a, **k: titled.append(item.id) or real(item, *a, **k))
-    build(options(tmp_path / "c", out))
-    items = sum(first.counts[k] for k in ("claims", "definitions", "examples", "counterexamples"))
+    build(options(sources, out))
     assert 0 < len(titled) < items / 2  # the changed post's items and the defined terms
 
 
