@@ -263,24 +263,19 @@ _RUN = 512
 
 def _flat_dicts(dicts: list[dict], level: int) -> str:
     """The indented texts of non-empty flat dicts that are items of a container at `level`,
-    joined by that container's item separator.  One C-encoder call encodes the list with the
-    dicts' item separator ",\n" + indentation; between two dicts that gives "}" + separator +
-    "{", which occurs nowhere else (inside a dict the separator is followed by a key's quote,
-    and a raw newline or brace never appears in encoded strings or numbers around it)."""
-    ind1, ind2 = " " * (level + 1), " " * (level + 2)
-    separator = ",\n" + ind2
-    text = "".join(_encoder(separator, True)(dicts, 0))  # "[{...}" + separator + "{...}]"
-    between = "}" + separator + "{"
-    return ("{\n" + ind2 + text[2:-2].replace(between, "\n" + ind1 + "},\n" + ind1 + "{\n" + ind2)
-            + "\n" + ind1 + "}")
+    joined by that container's item separator."""
+    return (",\n" + " " * (level + 1)).join(_flat_bodies(dicts, level))
 
 
 def _flat_bodies(dicts: list[dict], level: int) -> list[str]:
-    """The indented texts of non-empty flat dicts at `level` + 1, one string each (see
-    ``_flat_dicts``)."""
+    """The indented texts of non-empty flat dicts at `level` + 1, one string each. One C-encoder
+    call encodes the list with the dicts' item separator ",\n" + indentation; between two dicts
+    that gives "}" + separator + "{", which occurs nowhere else (inside a dict the separator is
+    followed by a key's quote, and a raw newline or brace never appears in encoded strings or
+    numbers around it)."""
     ind1, ind2 = " " * (level + 1), " " * (level + 2)
     separator = ",\n" + ind2
-    text = "".join(_encoder(separator, True)(dicts, 0))
+    text = "".join(_encoder(separator, True)(dicts, 0))  # "[{...}" + separator + "{...}]"
     head, tail = "{\n" + ind2, "\n" + ind1 + "}"
     return [head + body + tail for body in text[2:-2].split("}" + separator + "{")]
 
