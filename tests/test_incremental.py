@@ -103,12 +103,18 @@ def built_then_edited(tmp_path: Path, posts: int = 6) -> tuple[Path, Path, int]:
     return tmp_path / "c", out, sum(first.counts[k] for k in ("claims", "definitions", "examples", "counterexamples"))
 
 
+def rebuild_recording(monkeypatch, owner, name: str, what, sources: Path, out: Path) -> list:
+    """Rebuild with owner.<name> wrapped to record what(*args) of each call; the records."""
+    records = []
+    real = getattr(owner, name)
+    monkeypatch.setattr(owner, name, lambda *a, **k: records.append(what(*a)) or real(*a, **k))
+    build(options(sources, out))
+    return records
+
+
 def test_unchanged_notes_are_kept_not_rendered(tmp_path, monkeypatch):
     sources, out, item_notes = built_then_edited(tmp_path)
-    rendered = []
-    real = Template.render
-    monkeypatch.setattr(Template, "render", lambda self, *a, **k: rendered.append(self.name) or real(self, *a, **k))
-    build(options(sources, out))
+    rendered = rebuild_recording(monkeypatch, Template, "render", lambda template, *a: template.name, sources, out)
     items_rendered = sum(1 for name in rendered if name in ITEM_TEMPLATES)
     assert 0 < items_rendered < item_notes / 3  # the changed post's notes, not the other five posts'
 
