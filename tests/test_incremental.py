@@ -11,6 +11,7 @@ import json
 import sys
 from pathlib import Path
 
+import pytest
 from jinja2 import Template
 
 from vault_builder import buildcache
@@ -82,6 +83,56 @@ def test_one_changed_file_gives_the_clean_build(tmp_path):
     build(options(tmp_path / "c", out))  # incremental
     build(options(tmp_path / "c", tmp_path / "clean"))
     assert outputs(out, tmp_path) == outputs(tmp_path / "clean", tmp_path)
+
+
+def retitle(files: list[Path], title: str) -> None:
+    """The middle post takes `title` (front matter and heading): its notes move, and names can collide."""
+    changed = files[len(files) // 2]
+    text = changed.read_text(encoding="utf-8")
+    old = text.split('title: "', 1)[1].split('"', 1)[0]
+    changed.write_text(text.replace(old, title), encoding="utf-8")
+
+
+def first_title(files: list[Path]) -> str:
+    return files[0].read_text(encoding="utf-8").split('title: "', 1)[1].split('"', 1)[0]
+
+
+EDITS = {
+    "retitled": lambda files: retitle(files, "A post retitled"),
+    "title taken from another post": lambda files: retitle(files, first_title(files)),
+    # a concept named in one post and used by the others: items and notes change across the corpus
+    "new concept": lambda files: files[1].write_text(
+        files[1].read_text(encoding="utf-8") + "\nWe define a flat model (FM) as a model whose posterior is flat.\n",
+        encoding="utf-8"),
+    "file deleted": lambda files: files[2].unlink(),
+    "file added": lambda files: (files[0].parent / "new.md").write_text(
+        files[4].read_text(encoding="utf-8").replace("Post 4:", "Another post:"), encoding="utf-8"),
+}
+
+
+@pytest.mark.parametrize("edit", sorted(EDITS))
+def test_each_kind_of_change_gives_the_clean_build(tmp_path, edit):
+    """What a change reaches beyond its own file (note names, concepts, threads) is rebuilt too."""
+    files = write_corpus(tmp_path / "c", 8)
+    out = tmp_path / "out"
+    build(options(tmp_path / "c", out))
+    EDITS[edit](files)
+    build(options(tmp_path / "c", out))
+    build(options(tmp_path / "c", tmp_path / "clean"))
+    assert outputs(out, tmp_path) == outputs(tmp_path / "clean", tmp_path)
+
+
+def test_a_change_undone_gives_the_first_build_again(tmp_path):
+    files = write_corpus(tmp_path / "c", 6)
+    out = tmp_path / "out"
+    build(options(tmp_path / "c", out))
+    first = outputs(out, tmp_path)
+    original = files[3].read_text(encoding="utf-8")
+    retitle(files, first_title(files))
+    build(options(tmp_path / "c", out))
+    files[3].write_text(original, encoding="utf-8")
+    build(options(tmp_path / "c", out))
+    assert outputs(out, tmp_path) == first
 
 
 def test_failed_state_file_is_ignored(tmp_path):
