@@ -2,13 +2,15 @@
 
     read each file by its format  ->  cut threads using twins  ->  merge twins
     -> clean math and split paragraphs  ->  attach manifest facts  ->  number blocks, build threads
+
+Per file, the cache (found.py) keeps what the cross-file steps need and the posts made: a rebuild
+reads and makes again only what changed, while the twin search still sees every file.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import re
-from dataclasses import asdict
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,16 +20,17 @@ from .. import mathtext
 from ..models import Block, Corpus, Post, Problem, SourceFile
 from .seams import guess_post_start, guess_thread_start
 from .formats import READERS, RawPost
-from .merge import body_shingles, body_text, cut_threads_by_twins, group_duplicates, merge_group, shingles
+from .found import DAMAGED, FileRead, Found, new_entry, post_of_value, post_value, read_entry
+from .merge import Body, cut_threads_by_twins, group_duplicates, merge_group
 from .threads import build_thread
 
 FACTS = ("author", "url", "date")
 
 
 def segment(files: list[SourceFile], cache: dict | None = None) -> tuple[Corpus, list[Problem]]:
-    """cache: what each file's reader found, from earlier builds (see read_cached); updated in
-    place to this build's files."""
-    raws: list[RawPost] = []
+    """cache: per file, what the reader found and the posts made from it, from earlier builds
+    (found.py); updated in place to this build's files."""
+    found: list[Found] = []
     problems: list[Problem] = []
     used: dict[str, dict] = {}
     for src in files:
@@ -35,102 +38,119 @@ def segment(files: list[SourceFile], cache: dict | None = None) -> tuple[Corpus,
         if reader is None:
             problems.append(Problem("error", "unknown-format", f"cannot read format {src.format!r}; skipped", src.name))
             continue
-        found, file_problems = read_cached(src, reader, cache, used)
+        file_found, file_problems = read_cached(src, reader, cache, used)
         problems.extend(file_problems)
-        if not any(r.blocks or r.thread for r in found):
+        if not any(f.n_blocks or f.n_thread for f in file_found):
             problems.append(Problem("error", "no-content", "no paragraphs found; skipped", src.name))
             continue
-        raws.extend(found)
+        found.extend(file_found)
     if cache is not None:  # only this build's files: the cache does not grow with old versions
         cache.clear()
         cache.update(used)
-    sets = body_shingles(raws)
-    by_twin = cut_threads_by_twins(raws, sets)
-    for n, raw in enumerate(raws):
-        if raw.thread_undecided and guess_thread_end(raw):
-            sets[n] = None
-            first = raw.blocks[0]
+    by_twin = cut_threads_by_twins(found)
+    for n, f in enumerate(found):
+        if f.thread_undecided and guess_thread_end(f):
+            first = f.raw.blocks[0]
             problems.append(Problem("warning", "post-start-guessed",
                                     f"guessed that the post body starts here ({first.text[:40]!r}…); if not, add "
                                     f"hints: {{post_starts: \"first words of the post\"}} in sources.yaml",
                                     f"{first.file}:{first.line}"))
-        elif raw.fmt == "markdown" and not raw.thread and n not in by_twin and guess_thread_start_in(raw):
-            first = raw.thread[0]
+        elif f.fmt == "markdown" and not f.n_thread and n not in by_twin and guess_thread_start_in(f):
+            first = f.raw.thread[0]
             problems.append(Problem("warning", "thread-start-guessed",
                                     f"guessed that the comments start here ({first.text[:40]!r}…); if not, add "
                                     f"hints: {{thread_starts: \"first words of the first comment\"}} in sources.yaml",
                                     f"{first.file}:{first.line}"))
-            sets[n] = None
-    sets = [s if s is not None else shingles(body_text(r.blocks)) for s, r in zip(sets, raws)]  # bodies re-cut above
     meta_by_file = {src.name: src for src in files}
     posts = []
-    for group in group_duplicates(raws, sets):
-        merged, post_files = merge_group(group)
-        if merged.thread_undecided:
+    for group in group_duplicates(found):
+        post, main_file = made_post(group, meta_by_file, cache is not None)
+        if any(f.thread_undecided for f in group):
             problems.append(Problem("warning", "thread-start-unknown",
                                     "cannot tell where the post body starts in this page; kept all of it as comments "
-                                    "(add hints: {post_starts: \"first words of the post\"} in sources.yaml)", merged.file))
-        posts.append(make_post(merged, post_files, meta_by_file))
+                                    "(add hints: {post_starts: \"first words of the post\"} in sources.yaml)", main_file))
+        posts.append(post)
     return Corpus(posts), problems
 
 
-def read_cached(src: SourceFile, reader, cache: dict | None, used: dict) -> tuple[list[RawPost], list[Problem]]:
-    """The reader's posts and problems for one file; from `cache` when the file, its manifest entry
-    and the code that reads it are the same as when the entry was made (a one-file change then
-    parses one file).  Entries are plain JSON values; a fresh one is made before any later step
-    re-cuts the posts in place."""
+def read_cached(src: SourceFile, reader, cache: dict | None, used: dict) -> tuple[list[Found], list[Problem]]:
+    """The posts the reader finds in one file, and its problems; from `cache` when the file, its
+    manifest entry and the segment code are the same as when the entry was made (a one-file
+    change then reads one file)."""
     if cache is None:
-        return reader(src)
+        source = FileRead(src, reader, "")
+        raws, problems = source.read()
+        return [Found.read(source, n, raw, pack=False) for n, raw in enumerate(raws)], problems
     key = source_key(src)
     entry = cache.get(key)
+    source = FileRead(src, reader, key, entry.get("made") if isinstance(entry, dict) else None)
     try:
-        found = [raw_post(r) for r in entry["posts"]]
-        problems = [Problem(**p) for p in entry["problems"]]
-    except (KeyError, TypeError, ValueError):  # no entry, or one that does not read: read the file
-        found, problems = reader(src)
-        entry = {"posts": [asdict(r) for r in found], "problems": [asdict(p) for p in problems]}
-    used[key] = entry
+        found, problems = read_entry(entry, source)
+    except DAMAGED:  # no entry, or one that does not read: read the file
+        raws, problems = source.read()
+        found = [Found.read(source, n, raw, pack=True) for n, raw in enumerate(raws)]
+    used[key] = new_entry(found, problems, source)
     return found, problems
 
 
-def raw_post(d: dict) -> RawPost:
-    blocks = {k: [Block(**b) for b in d[k]] for k in ("blocks", "thread")}
-    return RawPost(**{**d, **blocks})
+def made_post(group: list[Found], sources: dict[str, SourceFile], keep: bool) -> tuple[Post, str]:
+    """The post made from a group of twins, and the file of its main copy; the last build's when
+    every member is as it was then (keep: record it in the entry of the group's first file)."""
+    state = ";".join(f.state() for f in group)
+    home = group[0].source
+    value = home.made_before.get(state)
+    try:
+        post, main_file = post_of_value(value[0]), value[1]
+        if not isinstance(main_file, str):
+            raise ValueError("damaged file name")
+    except DAMAGED:
+        merged, post_files = merge_group([f.raw for f in group])
+        post, main_file = make_post(merged, post_files, sources), merged.file
+        value = None if not keep else [post_value(post), main_file]
+    if keep and value[0] is not None:
+        home.made[state] = value
+    return post, main_file
 
 
 def source_key(src: SourceFile) -> str:
-    fields = [reader_version(), src.name, src.format, src.meta, src.front_matter, src.text]
+    fields = [segment_version(), src.name, src.format, src.meta, src.front_matter, src.text]
     return hashlib.sha1(json.dumps(fields, ensure_ascii=False, sort_keys=True, default=str)
                         .encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @lru_cache(maxsize=1)
-def reader_version() -> str:
-    """A hash of the code a reader runs (this package, the data model, markdown-it-py's version):
-    a change to it makes every cached entry stale."""
+def segment_version() -> str:
+    """A hash of the code segment runs (this package, mathtext, the data model, markdown-it-py's
+    version): a change to it makes every cached entry stale."""
     h = hashlib.sha1(markdown_it.__version__.encode())
     here = Path(__file__).resolve().parent
-    for path in sorted(here.glob("*.py")) + [here.parent / "models.py"]:
+    for path in sorted(here.glob("*.py")) + [here.parent / "models.py", here.parent / "mathtext.py"]:
         h.update(path.name.encode() + b"\0" + path.read_bytes())
     return h.hexdigest()
 
 
-def guess_thread_end(raw: RawPost) -> bool:
+def guess_thread_end(f: Found) -> bool:
     """A forum dump with no twin and no hint: split by the shape of its blocks (segment/seams.py)."""
-    start = guess_post_start(raw.thread)
+    start = f.guessed("post_start", guess_post_start, "thread")
     if start is None:
         return False
+    raw = f.raw
     raw.blocks, raw.thread = raw.thread[start:], raw.thread[:start]
     raw.thread_undecided = False
+    f.sync()
+    f.body = Body.of(raw.blocks)
     return True
 
 
-def guess_thread_start_in(raw: RawPost) -> bool:
+def guess_thread_start_in(f: Found) -> bool:
     """A Markdown post+thread export with no pingbacks, twin or hint: split only on clear evidence."""
-    start = guess_thread_start(raw.blocks)
+    start = f.guessed("thread_start", guess_thread_start, "blocks")
     if start is None:
         return False
+    raw = f.raw
     raw.blocks, raw.thread = raw.blocks[:start], raw.blocks[start:]
+    f.sync()
+    f.body = Body.of(raw.blocks)
     return True
 
 

@@ -9,11 +9,16 @@ from __future__ import annotations
 
 import re
 import zlib
+from array import array
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from .. import mathtext
 from ..models import Block
 from .formats import RawPost
+
+if TYPE_CHECKING:
+    from .found import Found
 
 SHINGLE = 4
 TWIN_CONTAINMENT = 0.5
@@ -47,6 +52,41 @@ STOCK_PHRASE = 50
 left out of the count (the candidates are checked exactly afterwards), which keeps the search linear."""
 
 
+class Body:
+    """The shingles of a post body: the sample the index holds, and the full set, which only the
+    pairs the index proposes need (from the cache it stays packed until one does)."""
+
+    __slots__ = ("sample", "size", "_full", "_packed")
+
+    def __init__(self, sample: list[int], size: int, full: set[int] | None = None, packed: bytes = b""):
+        self.sample, self.size, self._full, self._packed = sample, size, full, packed
+
+    @classmethod
+    def of(cls, blocks: list[Block]) -> Body:
+        full = shingles(body_text(blocks))
+        return cls([h for h in full if h % SAMPLE == 0], len(full), full)
+
+    @property
+    def full(self) -> set[int]:
+        if self._full is None:
+            self._full = set(array("I", self._packed))
+        return self._full
+
+    def packed(self) -> list:
+        """[sample, size, full] as JSON values (hex of the 32-bit hashes: compact, and quick to read)."""
+        full = self._packed or array("I", self.full).tobytes()
+        return [array("I", self.sample).tobytes().hex(), self.size, full.hex()]
+
+    @classmethod
+    def unpacked(cls, value: list) -> Body:
+        """The inverse of packed(); ValueError/TypeError for a value that is not one."""
+        sample, size, full = value
+        full = bytes.fromhex(full)
+        if not isinstance(size, int) or len(full) != array("I").itemsize * size:
+            raise ValueError("damaged shingles")
+        return cls(array("I", bytes.fromhex(sample)).tolist(), size, packed=full)
+
+
 class ShingleIndex:
     """Finds posts that share sampled shingles, so twin search is not all-pairs."""
 
@@ -54,16 +94,15 @@ class ShingleIndex:
         self.postings: dict[int, list[int]] = {}
         self.sizes: dict[int, int] = {}
 
-    def add(self, key: int, sh: set[int]) -> None:
-        sample = [h for h in sh if h % SAMPLE == 0]
-        self.sizes[key] = len(sample)
-        for h in sample:
+    def add(self, key: int, body: Body) -> None:
+        self.sizes[key] = len(body.sample)
+        for h in body.sample:
             self.postings.setdefault(h, []).append(key)
 
-    def candidates(self, sh: set[int]) -> list[int]:
+    def candidates(self, body: Body) -> list[int]:
         """Posts sharing a good part of the smaller sample: twins share most of it, posts built
         from the same stock phrases only a few shingles."""
-        sample = [h for h in sh if h % SAMPLE == 0 and len(self.postings.get(h, ())) <= STOCK_PHRASE]
+        sample = [h for h in body.sample if len(self.postings.get(h, ())) <= STOCK_PHRASE]
         counts = Counter(k for h in sample for k in self.postings.get(h, ()))
         return sorted(k for k, n in counts.items()
                       if n >= max(2, 0.6 * TWIN_CONTAINMENT * min(len(sample), self.sizes[k])))
@@ -80,30 +119,26 @@ def containment(a: set[int], b: set[int]) -> float:
     return len(small & large) / len(small)
 
 
-def body_shingles(raws: list[RawPost]) -> list[set[int]]:
-    """The shingles of each post's body, computed once for the twin search and the grouping."""
-    return [shingles(body_text(r.blocks)) for r in raws]
-
-
-def cut_threads_by_twins(raws: list[RawPost], sets: list[set[int]]) -> set[int]:
+def cut_threads_by_twins(found: list[Found]) -> set[int]:
     """Split post from thread where the file's own structure could not, using a twin in another file.
 
     A forum dump (post body last) whose body also exists elsewhere: the body is the final run of
     blocks found in the twin. A Markdown post+thread whose body exists as a flat copy: the post is
     the first run of blocks found in the twin. Returns the indexes of the posts it decided, whose
-    entries in `sets` (body_shingles) it updates."""
+    bodies it updates (after the search: every search sees the bodies as read)."""
     index = ShingleIndex()
-    for k, sh in enumerate(sets):
-        index.add(k, sh)
+    for k, f in enumerate(found):
+        index.add(k, f.body)
     decided = set()
-    for n, raw in enumerate(raws):
-        if not (raw.fmt == "forum" and raw.thread_undecided or raw.fmt == "markdown" and not raw.thread):
+    for n, f in enumerate(found):
+        if not (f.fmt == "forum" and f.thread_undecided or f.fmt == "markdown" and not f.n_thread):
             continue
-        candidates = raw.thread if raw.fmt == "forum" else raw.blocks
-        twin = best_twin(raw, raws, candidates, index, sets)
+        twin = best_twin(f, found, f.searched(), index)
         if twin is None:
             continue
-        twin_shingles = shingles(body_text(twin.blocks))
+        raw = f.raw
+        candidates = raw.thread if raw.fmt == "forum" else raw.blocks
+        twin_shingles = shingles(body_text(twin.raw.blocks))
         matches = [block_in(b, twin_shingles) for b in candidates]
         if raw.fmt == "forum":
             start = final_run_start(matches)
@@ -112,21 +147,21 @@ def cut_threads_by_twins(raws: list[RawPost], sets: list[set[int]]) -> set[int]:
             end = first_run_end(matches)
             raw.blocks, raw.thread = candidates[:end], candidates[end:]
         raw.thread_undecided = False
+        f.sync()
         decided.add(n)
     for n in decided:
-        sets[n] = shingles(body_text(raws[n].blocks))
+        found[n].body = Body.of(found[n].raw.blocks)
     return decided
 
 
-def best_twin(raw: RawPost, raws: list[RawPost], candidates: list[Block],
-              index: ShingleIndex, sets: list[set[int]]) -> RawPost | None:
-    mine = shingles(body_text(candidates))
+def best_twin(f: Found, found: list[Found], mine: Body, index: ShingleIndex) -> Found | None:
+    """`mine`: the shingles of the blocks that hold f's body somewhere (Found.searched)."""
     best, best_score = None, 0.0
     for k in index.candidates(mine):
-        other, theirs = raws[k], sets[k]
-        if other is raw or other.file == raw.file or not theirs:
+        other = found[k]
+        if other is f or other.file == f.file or not other.body.size:
             continue
-        score = len(mine & theirs) / len(theirs)
+        score = len(mine.full & other.body.full) / other.body.size
         if score > best_score:
             best, best_score = other, score
     return best if best_score >= TWIN_CONTAINMENT else None
@@ -168,10 +203,9 @@ def final_run_start(matches: list[bool | None]) -> int:
     return first
 
 
-def group_duplicates(raws: list[RawPost], sets: list[set[int]]) -> list[list[RawPost]]:
-    """Groups of twins (connected by shingle containment), in order of first appearance;
-    sets: the bodies' shingles (body_shingles)."""
-    parent = list(range(len(raws)))
+def group_duplicates(found: list[Found]) -> list[list[Found]]:
+    """Groups of twins (connected by shingle containment of their bodies), in order of first appearance."""
+    parent = list(range(len(found)))
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -179,14 +213,14 @@ def group_duplicates(raws: list[RawPost], sets: list[set[int]]) -> list[list[Raw
         return i
 
     index = ShingleIndex()
-    for j, sh in enumerate(sets):
-        for i in index.candidates(sh):  # earlier posts sharing sampled shingles
-            if raws[i].file != raws[j].file and containment(sets[i], sets[j]) >= TWIN_CONTAINMENT:
+    for j, f in enumerate(found):
+        for i in index.candidates(f.body):  # earlier posts sharing sampled shingles
+            if found[i].file != f.file and containment(found[i].body.full, f.body.full) >= TWIN_CONTAINMENT:
                 parent[find(j)] = find(i)
-        index.add(j, sh)
-    groups: dict[int, list[RawPost]] = {}
-    for i, raw in enumerate(raws):
-        groups.setdefault(find(i), []).append(raw)
+        index.add(j, f.body)
+    groups: dict[int, list[Found]] = {}
+    for i, f in enumerate(found):
+        groups.setdefault(find(i), []).append(f)
     return list(groups.values())
 
 
