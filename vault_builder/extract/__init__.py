@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import gc
 import re
+from collections import Counter
 from typing import Callable
 
 from ..models import Comment, Concept, Corpus, Item, Post, Problem
@@ -37,7 +38,7 @@ from . import definitions as D
 from . import examples as E
 from . import select as S
 from . import taxonomy as T
-from .against import AGAINST_RULES, Pool
+from .against import AGAINST_RULES, Pool, Titles, other_post_context
 from .candidates import Cand, State, make_item
 from .context import Sent, block_sents
 from .facts import Facts, sentence_facts
@@ -143,7 +144,7 @@ def _unit(state: State, post: Post, sents: list[Sent], unit: str, facts: list[Fa
                 state.reserve.append(cand)
     for c in sorted(state.cands[n_cands:] + state.reserve[n_reserve:], key=lambda k: k.order):
         key = (post.title, unit, c.sents[0].block.id)
-        c.para = state.paras.setdefault(key, len(state.paras) + 1)
+        c.para = state.paras.setdefault(key, state.para_base + len(state.paras) + 1)
 
 
 
@@ -244,6 +245,159 @@ def _discover(defined: list[tuple[str, list[str]]], index: ConceptIndex) -> list
     return found
 
 
+_OUTSIDE = [0, None, "", None]
+"""The record an item is against when its target is no item (a claim merged into the passage before it)."""
+
+
+def _second_pass(state: State, post: Post, entry: dict, fresh: ConceptIndex | None) -> None:
+    """The post's sentences, made again from its first-pass entry, through _unit."""
+    for (blocks, com), unit in zip(_post_units(post), entry["units"]):
+        rows, facts = X.read_unit(unit)
+        sents = block_sents(blocks, post, state.index, in_comments=com is not None, comment=com, known=rows)
+        if fresh is not None:
+            _add_concepts(sents, fresh)
+        _unit(state, post, sents, com.id if com else "post", facts)
+
+
+def _finish(state: State) -> list[Cand]:
+    """Selection, taxonomy, `against` and concepts of the candidates of `state`: the items in order."""
+    disabled, index = state.disabled, state.index
+    S.restatements(state, disabled)
+    S.quota(state, disabled)
+    S.merge_continuations(state, disabled)
+    claims = [c for c in state.cands if c.item.type == "claim"]
+    S.keys(claims, disabled)
+    for c in claims:
+        tax, cues, fired = T.classify_passage(c.sents, disabled, c.sent_scores)
+        c.item.taxonomy, c.item.taxonomy_cues = tax, cues
+        c.item.rules += fired
+    for r in state.reserve:
+        r.kept = False
+    pool = Pool(claims + state.reserve)
+    examples: dict[str, list[Cand]] = {}
+    for c in state.cands:
+        if c.item.type in ("counterexample", "example"):
+            examples.setdefault(c.item.post, []).append(c)
+            c.others = examples[c.item.post]
+    promoted = []
+    for c in state.cands:
+        if c.item.type != "counterexample":
+            continue
+        for rule in AGAINST_RULES.active(disabled):
+            target = rule.fn(c, pool)
+            while target is not None and target.restates is not None:
+                target = target.restates
+            if target is not None:
+                c.target = target  # resolved to an id by the caller
+                c.item.rules.append(rule.name)
+                if not target.kept and target.item.type == "claim":
+                    target.kept = True
+                    target.item.rules.append("claim.countered")
+                    promoted.append(target)
+                break
+    if promoted:
+        for t in promoted:
+            tax, cues, fired = T.classify(t.sents[0], disabled)
+            t.item.taxonomy, t.item.taxonomy_cues = tax, cues
+            t.item.rules += fired
+        state.cands = sorted(state.cands + promoted, key=lambda k: k.order)
+
+    for c in state.cands:
+        it = c.item
+        names = index.find(it.text)
+        if it.type == "definition" and it.term:
+            tc = index.lookup(it.term) or index.lookup(re.sub(r"\s*\([^)]*\)$", "", it.term))
+            if tc and tc not in names:
+                names.insert(0, tc)
+        it.concepts = names
+    return state.cands
+
+
+def _records(cands: list[Cand]) -> list[list]:
+    """[order, item, id before unique_ids, index of the target (-1: none, -2: no item), context] of
+    the items of _finish (context: for a counterexample, where against_other_post looks for titles)."""
+    at = {id(c): n for n, c in enumerate(cands)}
+    return [[c.order, c.item, stable_id(c.item.type, c.item.post, _id_text(c)),
+             -1 if c.target is None else at.get(id(c.target), -2),
+             other_post_context(c) if c.item.type == "counterexample" else None] for c in cands]
+
+
+def _linked(recs: list[list], base: int = 0) -> list[list]:
+    """Records [order + base, item, id before unique_ids, target record or None] (_OUTSIDE: no item)."""
+    out = [[r[0] + base, r[1], r[2], r[3]] for r in recs]
+    for r in out:
+        r[3] = None if r[3] == -1 else _OUTSIDE if r[3] == -2 else out[r[3]]
+    return out
+
+
+def _names_other_post(titles: Titles, context: str | None, own: str) -> bool:
+    return bool(context) and any(t != own for t in titles.heads_in(context))
+
+
+def _quoted(post: Post, quoted_blocks: set) -> list[str]:
+    """The ids of the post's paragraphs that threads quote."""
+    return sorted({b.id for blocks, _ in _post_units(post) for b in blocks if b.id in quoted_blocks})
+
+
+def _finished(posts: list[Post], entries: list[dict], keys: list[str], proto: State,
+              fresh: ConceptIndex | None, cross: str | None) -> list[list]:
+    """The records (see _linked) of every item, in order: second pass to concepts.
+
+    Selection and `against` look at one post title at a time (restatements, quotas, key claims and
+    the claims a counterexample may target are a post's own), but for against_other_post.  So the
+    posts whose title no other post has are run one by one, each in its own State, and their items
+    are kept in their cache entries (cross: cache.cross_signature; None: no cache); posts sharing a
+    title are run together.  Candidates are numbered (orders, paragraphs) as in one run over the
+    corpus.  When some counterexample names another post's title, the whole corpus is run at once."""
+    def fresh_state() -> State:
+        return State(disabled=proto.disabled, index=proto.index, quoted_blocks=proto.quoted_blocks)
+
+    count = Counter(post.title for post in posts)
+    chunks: list[tuple[int, list[list]]] = []  # (order base, records) of the posts not run together
+    shared: dict[str, State] = {}
+    orders = paras = 0
+    for post, entry, key in zip(posts, entries, keys):
+        alone = count[post.title] == 1
+        done_key = X.done_key(key, cross, _quoted(post, proto.quoted_blocks)) if alone and cross is not None else None
+        hit = X.read_done(entry.get("done"), done_key) if done_key else None
+        if hit is not None:
+            n_orders, n_paras, rows = hit
+            chunks.append((orders, rows))
+            orders, paras = orders + n_orders, paras + n_paras
+            continue
+        if alone:
+            state = fresh_state()
+        else:
+            state = shared.setdefault(post.title, fresh_state())
+            state.order, state.para_base = orders, paras - len(state.paras)
+        n_orders, n_paras = state.order, len(state.paras)
+        _second_pass(state, post, entry, fresh)
+        n_orders, n_paras = state.order - n_orders, len(state.paras) - n_paras
+        if alone:
+            recs = _records(_finish(state))
+            if done_key:
+                entry["done"] = X.done_entry(done_key, n_orders, n_paras, recs)
+            chunks.append((orders, recs))
+        orders, paras = orders + n_orders, paras + n_paras
+    runs = [_records(_finish(state)) for state in shared.values()]
+
+    if "against.other-post" not in proto.disabled:
+        titles = Titles(count)
+        if any(_names_other_post(titles, r[4], r[1].post) for _, recs in chunks for r in recs) \
+                or any(_names_other_post(titles, r[4], r[1].post) for recs in runs for r in recs):
+            state = fresh_state()
+            for post, entry in zip(posts, entries):
+                _second_pass(state, post, entry, fresh)
+            return _linked(_records(_finish(state)))
+
+    out = [r for base, recs in chunks for r in _linked(recs, base)]
+    for recs in runs:
+        out += _linked(recs)
+    if runs:
+        out.sort(key=lambda r: r[0])
+    return out
+
+
 def extract(corpus: Corpus, glossary: list[Concept], overrides: dict | None = None, *,
             disabled_rules: set[str] = frozenset(),
             progress: Callable[[int, int], None] | None = None,
@@ -290,6 +444,7 @@ def _extract(corpus: Corpus, glossary: list[Concept], overrides: dict, disabled:
     # (compact strings): the sentences are made again in the second pass, without the text forms the
     # first pass's rules cached on them.
     entries: list[dict] = []
+    keys: list[str] = []
     sig = X.signature(glossary, disabled) if cache is not None else ""
     used: dict[str, dict] = {}
     total = sum(len(_post_units(post)) for post in corpus.posts)
@@ -300,6 +455,7 @@ def _extract(corpus: Corpus, glossary: list[Concept], overrides: dict, disabled:
         if not X.fits(entry, len(_post_units(post))):
             entry = _first_pass(post, index, disabled)
         entries.append(entry)
+        keys.append(key)
         if cache is not None:
             used[key] = entry
         for _ in entry["units"]:
@@ -314,73 +470,19 @@ def _extract(corpus: Corpus, glossary: list[Concept], overrides: dict, disabled:
     named = _explicitly_named(defined)
     explicit = [c for c in discovered if c.name in named and (len(c.name.split()) > 1 or c.abbreviations)]
     fresh = ConceptIndex(explicit) if explicit else None
-    for post, entry in zip(corpus.posts, entries):
-        for (blocks, com), unit in zip(_post_units(post), entry["units"]):
-            rows, facts = X.read_unit(unit)
-            sents = block_sents(blocks, post, index, in_comments=com is not None, comment=com, known=rows)
-            if fresh is not None:
-                _add_concepts(sents, fresh)
-            _unit(state, post, sents, com.id if com else "post", facts)
+    cross = X.cross_signature(index.concepts, explicit) if cache is not None else None
+    recs = _finished(corpus.posts, entries, keys, state, fresh, cross)
     del entries
 
-    S.restatements(state, disabled)
-    S.quota(state, disabled)
-    S.merge_continuations(state, disabled)
-    claims = [c for c in state.cands if c.item.type == "claim"]
-    S.keys(claims, disabled)
-    for c in claims:
-        tax, cues, fired = T.classify_passage(c.sents, disabled, c.sent_scores)
-        c.item.taxonomy, c.item.taxonomy_cues = tax, cues
-        c.item.rules += fired
-    for r in state.reserve:
-        r.kept = False
-    pool = Pool(claims + state.reserve)
-    examples: dict[str, list[Cand]] = {}
-    for c in state.cands:
-        if c.item.type in ("counterexample", "example"):
-            examples.setdefault(c.item.post, []).append(c)
-            c.others = examples[c.item.post]
-    promoted = []
-    for c in state.cands:
-        if c.item.type != "counterexample":
-            continue
-        for rule in AGAINST_RULES.active(disabled):
-            target = rule.fn(c, pool)
-            while target is not None and target.restates is not None:
-                target = target.restates
-            if target is not None:
-                c.target = target  # resolved to an id below
-                c.item.rules.append(rule.name)
-                if not target.kept and target.item.type == "claim":
-                    target.kept = True
-                    target.item.rules.append("claim.countered")
-                    promoted.append(target)
-                break
-    if promoted:
-        for t in promoted:
-            tax, cues, fired = T.classify(t.sents[0], disabled)
-            t.item.taxonomy, t.item.taxonomy_cues = tax, cues
-            t.item.rules += fired
-        state.cands = sorted(state.cands + promoted, key=lambda k: k.order)
-
-    for c in state.cands:
-        it = c.item
-        names = index.find(it.text)
-        if it.type == "definition" and it.term:
-            tc = index.lookup(it.term) or index.lookup(re.sub(r"\s*\([^)]*\)$", "", it.term))
-            if tc and tc not in names:
-                names.insert(0, tc)
-        it.concepts = names
-
     # A passage is identified by its first sentence: its id survives edits to (or re-splitting of) the rest.
-    ids = unique_ids([stable_id(c.item.type, c.item.post, _id_text(c)) for c in state.cands])
-    for c, i in zip(state.cands, ids):
-        c.item.id = i
-    for c in state.cands:
-        if c.target is not None:
-            c.item.against = c.target.item.id
-
-    items = [c.item for c in state.cands]
+    ids = unique_ids([r[2] for r in recs])
+    for r, i in zip(recs, ids):
+        r[1].id = i
+    for r in recs:
+        if r[3] is not None:
+            r[1].against = r[3][1].id if r[3] is not _OUTSIDE else ""
+    items = [r[1] for r in recs]
+    del recs
     items, more = _apply_overrides(items, overrides)
     problems += more
     return items, list(glossary) + discovered, problems

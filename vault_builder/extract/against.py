@@ -14,17 +14,12 @@ PROXIMITY = 6.0
 """How much nearness counts when choosing the claim a counterexample targets."""
 
 
-class Pool(list):
-    """The candidates, also grouped by post: every rule but one looks only inside the counterexample's
-    own post, and scanning the whole corpus's pool for each counterexample made `against` quadratic.
-    Post titles are indexed by a middle word of their heads (see against_other_post)."""
+class Titles:
+    """Post titles indexed by a middle word of their heads (their first five normalised words), to
+    find the titles a text names (against_other_post)."""
 
-    def __init__(self, cands: list[Cand]):
-        super().__init__(cands)
-        self.by_post: dict[str, list[Cand]] = {}
-        for k in cands:
-            self.by_post.setdefault(k.item.post, []).append(k)
-        self.heads = {title: " ".join(_norm(title).split()[:5]) for title in self.by_post}
+    def __init__(self, titles):
+        self.heads = {title: " ".join(_norm(title).split()[:5]) for title in titles}
         self.by_word: dict[str, list[tuple[int, str]]] = {}
         for n, (title, head) in enumerate(self.heads.items()):
             middle = head.split()[1:-1]
@@ -32,10 +27,25 @@ class Pool(list):
                 self.by_word.setdefault(max(middle, key=len), []).append((n, title))
 
     def heads_in(self, context: str) -> list[str]:
-        """The titles whose head (of at least three words) occurs in the normalised `context`, in pool
-        order.  A head in the context has its middle words as whole words of the context."""
+        """The titles whose head (of at least three words) occurs in the normalised `context`, in
+        index order.  A head in the context has its middle words as whole words of the context."""
         found = {hit for w in set(context.split()) for hit in self.by_word.get(w, ())}
         return [title for _, title in sorted(found) if self.heads[title] in context]
+
+
+class Pool(list):
+    """The candidates, also grouped by post: every rule but one looks only inside the counterexample's
+    own post, and scanning the whole corpus's pool for each counterexample made `against` quadratic."""
+
+    def __init__(self, cands: list[Cand]):
+        super().__init__(cands)
+        self.by_post: dict[str, list[Cand]] = {}
+        for k in cands:
+            self.by_post.setdefault(k.item.post, []).append(k)
+        self.titles = Titles(self.by_post)
+
+    def heads_in(self, context: str) -> list[str]:
+        return self.titles.heads_in(context)
 
 
 def _same_post(c: Cand, pool: list[Cand]) -> list[Cand]:
@@ -111,12 +121,16 @@ def _norm(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", text.lower().replace("’", "'")))
 
 
+def other_post_context(c: Cand) -> str:
+    """The normalised text in which against_other_post looks for another post's title."""
+    return _norm(" ".join(x.text for x in c.sents + E.following(c.sents, 2)))
+
+
 def against_other_post(c: Cand, pool: list[Cand]) -> Cand | None:
     """A counterexample that names another post of the corpus by its title (its first five words)
     targets the most similar claim of that post."""
-    context = _norm(" ".join(x.text for x in c.sents + E.following(c.sents, 2)))
     pool = pool if isinstance(pool, Pool) else Pool(pool)
-    for title in pool.heads_in(context):
+    for title in pool.heads_in(other_post_context(c)):
         if title != c.item.post:
             return _most_similar(c, [k for k in pool.by_post[title] if not k.item.in_comments])
     return None

@@ -16,6 +16,20 @@ extract keeps every post's entry from its first pass to its second)
 
 and the (term, definition rules) of the post's sentences that define a term, in order (the first
 pass needs only these to discover the corpus's concepts).
+
+An entry may also keep the post's finished items, from its second pass to its ids (`done`): they are
+the post's alone when no other post has its title and no counterexample of the corpus names another
+post's title (extract checks both every build); then they depend, besides the post, only on the
+corpus's concepts (the discovered ones too), the quotes of the post's paragraphs in threads and the
+code, and are found under a hash of those (done_key):
+
+    entry["done"] = [done_key, '[n_orders, n_paras, [[order, base_id, target, context, *item_fields], ...]]']
+
+with the candidate orders and paragraphs the post used (the next post's are numbered after them),
+and per item its order, its id before unique_ids, the index of the item it is against (-1: none,
+-2: a candidate that is no item),
+for a counterexample the text in which against_other_post looks for titles, and the Item's fields
+but its `id` (DONE_FIELDS).
 """
 from __future__ import annotations
 
@@ -24,11 +38,14 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from ..models import Concept, Post
+from dataclasses import fields
+
+from .. import buildcache
+from ..models import Concept, Item, Post
 from .context import Sent
 from .facts import Facts
 
-FORMAT = 2
+FORMAT = 3
 """Bumped when the entries change shape."""
 
 
@@ -85,3 +102,46 @@ def read_unit(unit: str) -> tuple[list, list[Facts]]:
     """The sentence rows (for context.block_sents(known=...)) and the facts of a unit's string."""
     rows, facts = json.loads(unit)
     return rows, [Facts(*f) for f in facts]
+
+
+DONE_FIELDS = tuple(f.name for f in fields(Item))[1:]
+"""Item's fields but its id, in order (`against` is None until extract resolves it)."""
+
+
+def cross_signature(concepts: list[Concept], explicit: list[Concept]) -> str:
+    """What a post's finished items read from the rest of the corpus but quotes: all concepts (an item's
+    concepts are looked up among them), the ones named outright (the claim cues count them), and the
+    code of the whole package (Item's fields are stored by position)."""
+    text = json.dumps([buildcache.code_version(), [[c.name, c.aliases, c.abbreviations, c.discovered] for c in concepts],
+                       [c.name for c in explicit]], ensure_ascii=False)
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def done_key(post_key: str, cross: str, quoted: list[str]) -> str:
+    """The key of a post's finished items: its first-pass key, cross_signature and the ids of its
+    paragraphs that threads quote (a quoted paragraph's sentences weigh more as claims)."""
+    return hashlib.sha1("\0".join([post_key, cross, *quoted]).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def done_entry(key: str, n_orders: int, n_paras: int, recs: list[list]) -> list:
+    """entry["done"] from the post's records [order, item, base_id, target, context] (extract._records)."""
+    rows = [[o, b, t, x, *[getattr(it, f) for f in DONE_FIELDS]] for o, it, b, t, x in recs]
+    return [key, json.dumps([n_orders, n_paras, rows], ensure_ascii=False, separators=(",", ":"))]
+
+
+def read_done(value, key: str) -> tuple[int, int, list[list]] | None:
+    """(n_orders, n_paras, records [order, Item with id "", base_id, target, context]) of entry["done"]
+    when it was made under `key`; None when it was not or does not read (then the post is redone)."""
+    if not (isinstance(value, list) and len(value) == 2 and value[0] == key and isinstance(value[1], str)):
+        return None
+    try:
+        n_orders, n_paras, rows = json.loads(value[1])
+        if not isinstance(n_orders, int) or not isinstance(n_paras, int):
+            return None
+        width = 4 + len(DONE_FIELDS)
+        for row in rows:
+            if len(row) != width or not isinstance(row[0], int) or not isinstance(row[2], int) or not -2 <= row[2] < len(rows):
+                return None
+        return n_orders, n_paras, [[row[0], Item("", *row[4:]), row[1], row[2], row[3]] for row in rows]
+    except (TypeError, ValueError):
+        return None

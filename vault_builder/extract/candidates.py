@@ -48,6 +48,8 @@ class State:
     """(post title, in thread) -> number of sentences considered for claims."""
     paras: dict = field(default_factory=dict)
     """(post title, unit, block id) -> global paragraph index."""
+    para_base: int = 0
+    """Paragraphs numbered outside `paras` before the next new one (of posts run in other states)."""
 
 
 _CONTENT_WORD = re.compile(r"[a-z][a-z0-9'-]{2,}")
