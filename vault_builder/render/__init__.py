@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import marshal
 import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -106,8 +107,8 @@ class Ctx:
     by_post: dict = field(default_factory=dict)
     """post node -> its items (post body and thread), in extraction order."""
     note_cache: dict | None = None
-    """note path -> note_key() of its values in the last build; this build's keys replace them
-    (None: no cache, every note is rendered)."""
+    """note path -> what the last build made it from (inputs_key() or note_key(), see note());
+    this build's keys replace them (None: no cache, every note is rendered)."""
 
     def __post_init__(self) -> None:
         self.by_id = {i.id: i for i in self.items}
@@ -125,6 +126,9 @@ class Ctx:
         self._sources: dict[str, str] = {}
         self._authors: dict[str, str | None] = {}
         self._templates: dict[str, jinja2.Template] = {}
+        self._item_digests: dict[str, bytes] = {}
+        self._post_digests: dict[str, bytes] = {}
+        self._listed_digests: dict[str, bytes] = {}
         self.item_rows: dict[str, dict] = {}  # concepts.item_row
         self.previous_keys = dict(self.note_cache or {})
         if self.note_cache is not None:
@@ -135,15 +139,73 @@ class Ctx:
             self._templates[name] = self.env.get_template(name)
         return self._templates[name]
 
-    def note(self, path: str, template: jinja2.Template, values: dict) -> str | Deferred:
-        """The note at `path` from its template and values: rendered now without a note cache,
-        else a Deferred, rendered only if the writer cannot keep the old file."""
+    def note(self, path: str, values: Callable[[], tuple[jinja2.Template, dict]],
+             inputs: Callable[[], object] | None = None) -> str | Deferred:
+        """The note at `path` from its template and values (`values()`): rendered now without a
+        note cache, else a Deferred when it is made from what the last build made it from, which
+        the writer renders only if it cannot keep the old file.
+
+        inputs(): plain data (digests) covering everything values() reads, far cheaper to make
+        (the note is keyed by it, inputs_key). Without it the note is keyed by its values (note_key).
+        A note whose inputs changed is rendered at once: the writer still keeps the old file
+        when the text is the same."""
         if self.note_cache is None:
-            return template.render(values)
-        key = note_key(template, values)
-        unchanged = self.previous_keys.get(path) == key
+            return render_values(values)
+        previous = self.previous_keys.get(path)
+        if inputs is None:
+            template, data = values()
+            key = note_key(template, data)
+            self.note_cache[path] = key
+            return Deferred(lambda: template.render(data), previous == key)
+        try:
+            key = inputs_key(inputs())
+        except ValueError:  # not plain data (marshal): no key, rendered every time
+            return render_values(values)
         self.note_cache[path] = key
-        return Deferred(lambda: template.render(values), unchanged)
+        if previous == key:
+            return Deferred(lambda: render_values(values), True)
+        return render_values(values)
+
+    def item_digest(self, inode: str) -> bytes:
+        """Digest of everything a note may read about an item: its fields, its node and its post
+        (post_digest)."""
+        found = self._item_digests.get(inode)
+        if found is None:
+            node = self.nodes[inode]
+            found = self._item_digests[inode] = digest(
+                (self.by_id[inode[5:]].__dict__, node, self.post_digest(node["post"])))
+        return found
+
+    def listed_digest(self, inode: str) -> bytes:
+        """Digest of what a list of items shows of one (items.summary, concepts.item_row): its
+        link, author, type, key and disputed flags and source() (which reads the item's post,
+        file, block and comment and its post: post_digest). Not its text: a list does not quote."""
+        found = self._listed_digests.get(inode)
+        if found is None:
+            node, item = self.nodes[inode], self.by_id[inode[5:]]
+            found = self._listed_digests[inode] = digest(
+                (inode, node["note"], node.get("disputed"), item.author, item.type, item.key, item.post,
+                 item.source_file, item.in_comments, item.comment, item.block, self.post_digest(node["post"])))
+        return found
+
+    def post_digest(self, pnode: str) -> bytes:
+        """Digest of what an item's note reads about its post (item_post, source, where): the
+        post's title, url, date and block ids, its node and its thread's node."""
+        found = self._post_digests.get(pnode)
+        if found is None:
+            post = self.posts.get(pnode)
+            if post is None:
+                parts: tuple = (pnode, None)
+            else:
+                blocks = post.blocks + (post.thread.blocks if post.thread else [])
+                parts = (pnode, self.nodes.get(pnode), self.nodes.get("thread:" + pnode[5:]), post.title,
+                         post.url, post.date, post.author, [b.id for b in blocks])
+            found = self._post_digests[pnode] = digest(parts)
+        return found
+
+    def note_of(self, key: str) -> str:
+        """The node's note path: what a link to it reads."""
+        return self.nodes[key]["note"]
 
     def node(self, key: str) -> dict:
         return self.nodes[key]
@@ -186,7 +248,7 @@ class Ctx:
             self._sources[item.id] = self._source(item)
         return self._sources[item.id]
 
-    def _source(self, item: Item) -> str:
+    def _source(self, item: Item) -> str:  # what it reads is in listed_digest: keep them in step
         post, pnode = self.item_post(item)
         if post is None:
             return f"{item.post or 'unknown post'} (`{item.source_file}`)"
@@ -229,6 +291,26 @@ class Ctx:
             key = person_key(name)
             self._authors[name] = self.link(key) if key in self.g else None
         return self._authors[name]
+
+
+def render_values(values: Callable[[], tuple[jinja2.Template, dict]]) -> str:
+    template, data = values()
+    return template.render(data)
+
+
+def digest(data) -> bytes:
+    """sha1 of plain data (str, bytes, numbers, None, lists, tuples, dicts). marshal version 2
+    writes no back-references, so the bytes depend on the values alone, not on which of them are
+    the same object (see note_key); a list and a tuple of the same values differ, as do 1 and True."""
+    return hashlib.sha1(marshal.dumps(data, 2)).digest()
+
+
+def inputs_key(inputs) -> str:
+    """What a note is made from: the code and templates (buildcache.code_version) and the note's
+    inputs (plain data that names its template)."""
+    from ..buildcache import code_version
+
+    return hashlib.sha1(marshal.dumps((code_version(), inputs), 2)).hexdigest()
 
 
 def note_key(template: jinja2.Template, values: dict) -> str:

@@ -3,6 +3,8 @@ concept, its examples and counterexamples, prerequisites, related concepts, and 
 Markdown (numeric snippets) under the concept."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import partial
 from typing import Iterator
 
 import jinja2
@@ -21,7 +23,9 @@ def render(ctx: Ctx) -> Iterator[tuple[str, str | Deferred]]:
         prev = order[i - 1] if i else None
         nxt = order[i + 1] if i + 1 < len(order) else None
         note = ctx.node(node)["note"]
-        yield note, ctx.note(note, *concept_values(ctx, node, prev, nxt))
+        lists = listed(ctx, node)
+        yield note, ctx.note(note, partial(concept_values, ctx, node, prev, nxt, lists),
+                             partial(concept_inputs, ctx, node, prev, nxt, lists))
 
 
 def aliases(ctx: Ctx, node: str) -> list[str]:
@@ -47,21 +51,42 @@ def item_row(ctx: Ctx, inode: str) -> dict:
     return row
 
 
-def concept_values(ctx: Ctx, node: str, prev: str | None, nxt: str | None) -> tuple[jinja2.Template, dict]:
-    """The concept's template and everything its note shows (see items.item_values)."""
-    data = ctx.node(node)
-    name = data["label"]
-    rank = ctx.item_rank.__getitem__
+@dataclass
+class Listed:
+    """The nodes a concept's note lists, in the order it lists them."""
+
+    definitions: list
+    claims: list
+    counterexamples: list
+    examples: list
+    related_definitions: list
+    posts: list
+    prerequisites: tuple
+    needed_for: tuple
+    same: tuple
+
+
+def listed(ctx: Ctx, node: str) -> Listed:
+    rank, nodes = ctx.item_rank.__getitem__, ctx.nodes
     definitions = sorted(ctx.into(node, "defines"), key=rank)
-    about = sorted({u for u in ctx.into(node, "about") + ctx.into(node, "mentions") if ctx.node(u)["type"] != "post"},
+    about = sorted({u for u in ctx.into(node, "about") + ctx.into(node, "mentions") if nodes[u]["type"] != "post"},
                    key=rank)
     by_type: dict[str, list] = {"claim": [], "counterexample": [], "example": [], "definition": []}
     for u in about:
-        by_type.setdefault(ctx.node(u)["type"], []).append(u)
-    claims = sorted(by_type["claim"], key=lambda u: (not ctx.node(u).get("key"), rank(u)))
-    posts = sorted((u for u in ctx.into(node, "mentions") if ctx.node(u)["type"] == "post"), key=ctx.post_index.__getitem__)
-    prereq, needed_for = ctx.into(node, "prerequisite"), ctx.out(node, "prerequisite")
-    same = ctx.out(node, "same_as") + ctx.into(node, "same_as")
+        by_type.setdefault(nodes[u]["type"], []).append(u)
+    # key claims first, each part in reading order (ranks are distinct: the same as sorting by (not key, rank))
+    claims = [u for u in by_type["claim"] if nodes[u].get("key")] + [u for u in by_type["claim"] if not nodes[u].get("key")]
+    posts = sorted((u for u in ctx.into(node, "mentions") if nodes[u]["type"] == "post"), key=ctx.post_index.__getitem__)
+    return Listed(definitions, claims, by_type["counterexample"], by_type["example"], by_type["definition"], posts,
+                  ctx.into(node, "prerequisite"), ctx.out(node, "prerequisite"),
+                  ctx.out(node, "same_as") + ctx.into(node, "same_as"))
+
+
+def concept_values(ctx: Ctx, node: str, prev: str | None, nxt: str | None, lists: Listed) -> tuple[jinja2.Template, dict]:
+    """The concept's template and everything its note shows (see items.item_values); lists: listed()."""
+    data = ctx.node(node)
+    name = data["label"]
+    prereq = lists.prerequisites
     fm = {
         "id": "concept-" + (slug(name) or "untitled"), "type": "concept", "title": name,
         "aliases": aliases(ctx, node),
@@ -71,7 +96,7 @@ def concept_values(ctx: Ctx, node: str, prev: str | None, nxt: str | None) -> tu
         "prerequisites": [ctx.prop_link(p) for p in prereq],
     }
     defs = []
-    for d in definitions:
+    for d in lists.definitions:
         item = ctx.by_id[d[5:]]
         head = f"{ctx.link(d, None, 'Definition')} · {ctx.source(item)}" + (f" · {item.author}" if item.author else "")
         defs.append(quote_callout(item.text, head))
@@ -82,14 +107,29 @@ def concept_values(ctx: Ctx, node: str, prev: str | None, nxt: str | None) -> tu
         prev=ctx.link(prev) if prev else None, next=ctx.link(nxt) if nxt else None,
         reading_order=ctx.page_link("reading_order"),
         definitions=defs,
-        prerequisites=[ctx.link(p) for p in prereq], needed_for=[ctx.link(p) for p in needed_for],
-        claims=[item_row(ctx, u) for u in claims],
-        counterexamples=[item_row(ctx, u) for u in by_type["counterexample"]],
-        examples=[item_row(ctx, u) for u in by_type["example"]],
-        related_definitions=[item_row(ctx, u) for u in by_type["definition"]],
+        prerequisites=[ctx.link(p) for p in prereq], needed_for=[ctx.link(p) for p in lists.needed_for],
+        claims=[item_row(ctx, u) for u in lists.claims],
+        counterexamples=[item_row(ctx, u) for u in lists.counterexamples],
+        examples=[item_row(ctx, u) for u in lists.examples],
+        related_definitions=[item_row(ctx, u) for u in lists.related_definitions],
         related=[ctx.link(r) for r in data.get("related", [])],
-        same=[ctx.link(s) for s in same],
-        posts=[ctx.link(p) for p in posts],
+        same=[ctx.link(s) for s in lists.same],
+        posts=[ctx.link(p) for p in lists.posts],
         extra=ctx.extras(name).strip(),
     )
 
+
+def concept_inputs(ctx: Ctx, node: str, prev: str | None, nxt: str | None, lists: Listed) -> tuple:
+    """Everything concept_values reads, as cheap plain data (see items.item_inputs): the
+    concept's node, its definitions (quoted: Ctx.item_digest), the other items it lists by what
+    the list shows of them (Ctx.listed_digest) and the nodes it links to by their notes, in the
+    order it shows them. Keep in step with concept_values."""
+    data = ctx.node(node)
+    note, listed_ = ctx.note_of, ctx.listed_digest
+    return ("concept.md.j2", data, len(ctx.g.graph["reading_order"]), prev and note(prev), nxt and note(nxt),
+            ctx.page("reading_order"), ctx.extras(data["label"]),
+            [ctx.item_digest(u) for u in lists.definitions], [listed_(u) for u in lists.claims],
+            [listed_(u) for u in lists.counterexamples], [listed_(u) for u in lists.examples],
+            [listed_(u) for u in lists.related_definitions], [note(p) for p in lists.posts],
+            [note(p) for p in lists.prerequisites], [note(p) for p in lists.needed_for],
+            [note(s) for s in lists.same], [note(r) for r in data.get("related", [])])

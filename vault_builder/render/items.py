@@ -1,6 +1,8 @@
 """One note per claim, definition, example and counterexample, with full provenance."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import partial
 from typing import Iterator
 
 import jinja2
@@ -12,6 +14,7 @@ from .markdown import stem
 
 TEMPLATES = {"claim": "claim.md.j2", "definition": "definition.md.j2",
              "example": "example.md.j2", "counterexample": "example.md.j2"}
+NONE: dict = {}
 AXIS_NAMES = {"normative_or_descriptive": "Normative or descriptive",
               "universal_or_situational": "Universal or situational",
               "deterministic_or_stochastic": "Deterministic or stochastic"}
@@ -22,7 +25,35 @@ def render(ctx: Ctx) -> Iterator[tuple[str, str | Deferred]]:
     cache (Ctx.note_cache), a note whose template values are those of the last build comes as a
     Deferred: the writer keeps the old file when it is as that build wrote it, else renders it."""
     for item in ctx.items:
-        yield item.note, ctx.note(item.note, *item_values(ctx, item))
+        nodes = linked(ctx, item)
+        yield item.note, ctx.note(item.note, partial(item_values, ctx, item, nodes), partial(item_inputs, ctx, item, nodes))
+
+
+@dataclass
+class Linked:
+    """The nodes an item's note links to or lists, in the order it shows them."""
+
+    concepts: list
+    counterexamples: list = ()
+    disputes: list = ()
+    responses: list = ()
+    replies_to: list = ()
+    duplicates: tuple = ()
+
+
+def linked(ctx: Ctx, item: Item) -> Linked:
+    node = f"item:{item.id}"
+    out, into = ctx.edges.out.get(node, NONE), ctx.edges.into.get(node, NONE)
+    concepts = list(dict.fromkeys(out.get("defines", ()) + out.get("about", ()) + out.get("mentions", ())))
+    replies_in = ctx.edges.replies_in.get(node, ())
+    if not (replies_in or "counterexample_to" in into or "replies_to" in out
+            or "duplicate_of" in out or "duplicate_of" in into):
+        return Linked(concepts)  # most items: nothing answers them, they answer nothing
+    return Linked(concepts, in_order(ctx, into.get("counterexample_to")),
+                  in_order(ctx, {u for u, s in replies_in if s == "disputes"}),
+                  in_order(ctx, {u for u, s in replies_in if s != "disputes"}),
+                  in_order(ctx, out.get("replies_to")),
+                  out.get("duplicate_of", ()) + into.get("duplicate_of", ()))
 
 
 def front(ctx: Ctx, item: Item, concepts: list[str]) -> dict:
@@ -52,12 +83,6 @@ def front(ctx: Ctx, item: Item, concepts: list[str]) -> dict:
     return fm
 
 
-def concept_nodes(ctx: Ctx, item: Item) -> list[str]:
-    node = f"item:{item.id}"
-    out = ctx.out(node, "defines") + ctx.out(node, "about") + ctx.out(node, "mentions")
-    return list(dict.fromkeys(out))
-
-
 def summary(ctx: Ctx, node: str) -> dict:
     """A linked item in a list: its link, author and where it was said."""
     item = ctx.by_id[node[5:]]
@@ -76,24 +101,24 @@ def provenance(ctx: Ctx, item: Item) -> dict:
             "cues": {AXIS_NAMES.get(k, k): v for k, v in sorted(item.taxonomy_cues.items())}}
 
 
-def item_values(ctx: Ctx, item: Item) -> tuple[jinja2.Template, dict]:
-    """The item's template and everything it shows (plain values: the note is a function of them)."""
+def item_values(ctx: Ctx, item: Item, nodes: Linked) -> tuple[jinja2.Template, dict]:
+    """The item's template and everything it shows (plain values: the note is a function of
+    them); nodes: linked()."""
     node = f"item:{item.id}"
     where = ctx.where(item)
-    replies_in = ctx.edges.replies_in.get(node, ())
     taxonomy = item.taxonomy or {}
-    concepts = concept_nodes(ctx, item)
+    concepts = nodes.concepts
     values = {
         "fm": front(ctx, item, concepts), "title": ctx.node(node)["label"], "quote": ctx.quote(item),
         "author": ctx.author_link(item.author), "where": where, "key": item.key,
         "concepts": [ctx.link(c) for c in concepts],
         "taxonomy": [{"axis": AXIS_NAMES[a], "label": taxonomy.get(a), "cue": item.taxonomy_cues.get(a)}
                      for a in TAXONOMY_AXES if taxonomy.get(a)],
-        "counterexamples": [summary(ctx, u) for u in in_order(ctx, ctx.into(node, "counterexample_to"))],
-        "disputes": [summary(ctx, u) for u in in_order(ctx, {u for u, s in replies_in if s == "disputes"})],
-        "responses": [summary(ctx, u) for u in in_order(ctx, {u for u, s in replies_in if s != "disputes"})],
-        "replies_to": [summary(ctx, v) for v in in_order(ctx, ctx.out(node, "replies_to"))],
-        "duplicates": [ctx.link(v) for v in ctx.out(node, "duplicate_of") + ctx.into(node, "duplicate_of")],
+        "counterexamples": [summary(ctx, u) for u in nodes.counterexamples],
+        "disputes": [summary(ctx, u) for u in nodes.disputes],
+        "responses": [summary(ctx, u) for u in nodes.responses],
+        "replies_to": [summary(ctx, v) for v in nodes.replies_to],
+        "duplicates": [ctx.link(v) for v in nodes.duplicates],
         "provenance": provenance(ctx, item),
         "term": None, "relies_on": [], "other_definitions": [], "against": None,
     }
@@ -106,3 +131,25 @@ def item_values(ctx: Ctx, item: Item) -> tuple[jinja2.Template, dict]:
         target = ctx.by_id[item.against]
         values["against"] = {"link": ctx.link(f"item:{item.against}"), "quote": ctx.quote(target)}
     return ctx.template(TEMPLATES[item.type]), values
+
+
+def item_inputs(ctx: Ctx, item: Item, nodes: Linked) -> tuple:
+    """Everything item_values reads, as cheap plain data: the item (its fields, its node, its
+    post: Ctx.post_digest), the nodes it links to by their notes and the items it lists by what a
+    list shows of them (Ctx.listed_digest), in the order it shows them. Keep in step with item_values."""
+    node = f"item:{item.id}"
+    data = ctx.nodes[node]
+    note, listed = ctx.note_of, ctx.listed_digest
+    parts = [TEMPLATES[item.type], item.__dict__, data, ctx.post_digest(data["post"]), ctx.author_link(item.author),
+             [note(c) for c in nodes.concepts]]
+    if nodes.counterexamples or nodes.disputes or nodes.responses or nodes.replies_to or nodes.duplicates:
+        parts += [[listed(u) for u in nodes.counterexamples], [listed(u) for u in nodes.disputes],
+                  [listed(u) for u in nodes.responses], [listed(v) for v in nodes.replies_to],
+                  [note(v) for v in nodes.duplicates]]
+    if item.type == "definition":
+        defined = ctx.out(node, "defines")
+        parts += [[note(d) for d in defined], [note(c) for c in ctx.out(node, "mentions")],
+                  [listed(u) for d in defined for u in ctx.into(d, "defines") if u != node]]
+    if item.against and f"item:{item.against}" in ctx.nodes:
+        parts.append(ctx.item_digest(f"item:{item.against}"))  # quoted: its text too
+    return tuple(parts)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from functools import partial
 from typing import Iterator
 
 import jinja2
@@ -19,11 +20,11 @@ def render(ctx: Ctx) -> Iterator[tuple[str, str | Deferred]]:
     a note cache, as Deferred (see items.render)."""
     for node in sorted(n for n, t in ctx.g.nodes(data="type") if t == "person"):
         note = ctx.node(node)["note"]
-        yield note, ctx.note(note, *person_values(ctx, node))
+        yield note, ctx.note(note, partial(person_values, ctx, node))
     for key, values in (("home", home_values), ("reading_order", reading_order_values),
                         ("concepts", concept_index_values), ("claims", claims_values),
                         ("debates", debates_values), ("people", people_values)):
-        yield ctx.page(key), ctx.note(ctx.page(key), *values(ctx))
+        yield ctx.page(key), ctx.note(ctx.page(key), partial(values, ctx))
 
 
 def page_fm(ctx: Ctx, key: str, title: str, kind: str = "map") -> dict:

@@ -1,6 +1,7 @@
 """Post notes (the full cleaned text, a block id on every paragraph) and comment-thread notes."""
 from __future__ import annotations
 
+from functools import partial
 from typing import Iterator
 
 import jinja2
@@ -17,11 +18,11 @@ def render(ctx: Ctx) -> Iterator[tuple[str, str | Deferred]]:
     """(path, note) for each post and its thread; with a note cache, as Deferred (see items.render)."""
     for pnode, post in ctx.posts.items():
         note = ctx.node(pnode)["note"]
-        yield note, ctx.note(note, *post_values(ctx, pnode, post))
+        yield note, ctx.note(note, partial(post_values, ctx, pnode, post))
         tnode = "thread:" + pnode[5:]
         if post.thread and tnode in ctx.g:
             note = ctx.node(tnode)["note"]
-            yield note, ctx.note(note, *thread_values(ctx, pnode, post))
+            yield note, ctx.note(note, partial(thread_values, ctx, pnode, post))
 
 
 def aliases_for(note: str, *titles: str | None) -> list[str]:

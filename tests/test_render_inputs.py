@@ -1,0 +1,165 @@
+"""The render stage's note keys: a note whose inputs (render.Ctx.note) are those of the last
+build is kept without making its values; any note whose text would change must not be kept.
+
+Every test renders twice with one note cache, as two builds would, and compares with a render
+without a cache (a clean build)."""
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from vault_builder import link, render
+from vault_builder.models import Concept
+from vault_builder.render import concepts as concept_notes, items as item_notes
+from vault_builder.writer import Deferred
+
+from test_link_names import make_corpus
+
+
+def rendered(corpus, items, concepts, cache: dict | None, text: bool = True) -> dict[str, tuple[str | None, bool]]:
+    """path -> (text, kept: whether the note came as unchanged since the last build); text None
+    for a kept note unless `text` (a kept note is rendered only if the writer cannot keep the file)."""
+    items = copy.deepcopy(items)  # link() names the notes on the items
+    g = link.link(corpus, items, concepts)
+    out = {}
+    for path, content in render.render_files(corpus, items, concepts, g, note_cache=cache):
+        if isinstance(content, Deferred):
+            out[path] = (content.render() if text or not content.unchanged else None, content.unchanged)
+        else:
+            out[path] = (content, False)
+    return out
+
+
+def answered_across_posts():
+    """Posts A, B, C: A's counterexample targets B's key claim (an item of another post), the
+    one item about "Sharpness"."""
+    corpus, items, concepts = make_corpus(["A", "B", "C"])
+    next(i for i in items if i.id == "cex-0").against = "cla-1"
+    claim = next(i for i in items if i.id == "cla-1")
+    claim.concepts = [*claim.concepts, "Sharpness"]
+    concepts.append(Concept("Sharpness"))
+    return corpus, items, concepts
+
+
+def retitle(corpus, items, old: str, new: str) -> None:
+    for post in corpus.posts:
+        if post.title == old:
+            post.title = new
+    for item in items:
+        if item.post == old:
+            item.post = new
+
+
+def edit_claim_text(corpus, items, concepts):
+    next(i for i in items if i.id == "cla-2").text = "Singular models generalise well."
+
+
+def retitle_b(corpus, items, concepts):
+    retitle(corpus, items, "B", "B renamed")
+
+
+def retitle_c_as_b(corpus, items, concepts):
+    """Two posts with one title: the second gets a suffix."""
+    retitle(corpus, items, "C", "B")
+
+
+def retitle_a_as_b(corpus, items, concepts):
+    """The first of two posts with one title takes the name: B's note moves, B and its items do not change."""
+    retitle(corpus, items, "A", "B")
+
+
+def new_concept(corpus, items, concepts):
+    concepts.append(Concept("Generalisation"))
+    for item in items:
+        if "generalise" in item.text:
+            item.concepts = [*item.concepts, "Generalisation"]
+
+
+def drop_post(corpus, items, concepts):
+    corpus.posts.pop(2)
+    items[:] = [i for i in items if i.post != "C"]
+
+
+@pytest.mark.parametrize("edit", [edit_claim_text, retitle_b, retitle_c_as_b, retitle_a_as_b, new_concept, drop_post])
+def test_a_rebuild_after_an_edit_is_the_clean_render_and_keeps_only_unchanged_notes(edit):
+    corpus, items, concepts = answered_across_posts()
+    cache: dict = {}
+    first = rendered(corpus, items, concepts, cache)
+    assert not any(kept for _, kept in first.values())
+    edit(corpus, items, concepts)
+    again = rendered(corpus, items, concepts, cache)
+    clean = rendered(corpus, items, concepts, None)
+    assert {path: text for path, (text, _) in again.items()} == {path: text for path, (text, _) in clean.items()}
+    for path, (text, kept) in again.items():
+        if kept:  # kept: the writer links the old file in, so it must be what the last build wrote
+            assert first[path][0] == text, path
+    assert any(kept for _, kept in again.values())
+
+
+def test_a_note_whose_input_changed_two_hops_away_is_rendered_again():
+    """A's counterexample quotes B's claim with a link to the claim's block in post B: retitling
+    B changes nothing of the counterexample or its post, only the post of what it answers."""
+    corpus, items, concepts = answered_across_posts()
+    cache: dict = {}
+    first = rendered(corpus, items, concepts, cache)
+    counterexample = next(path for path, (text, _) in first.items() if path.startswith("Counterexamples/")
+                          and "[[B#^p2|B, ¶2]]" in text)
+    retitle(corpus, items, "B", "B renamed")
+    text, kept = rendered(corpus, items, concepts, cache)[counterexample]
+    assert not kept and "[[B renamed#^p2|B renamed, ¶2]]" in text
+    assert rendered(corpus, items, concepts, None)[counterexample][0] == text
+
+
+def test_unchanged_inputs_make_no_values(monkeypatch):
+    corpus, items, concepts = answered_across_posts()
+    cache: dict = {}
+    rendered(corpus, items, concepts, cache)
+    calls = []
+    for module, name in ((item_notes, "item_values"), (concept_notes, "concept_values")):
+        real = getattr(module, name)
+        monkeypatch.setattr(module, name, lambda *a, real=real, name=name: calls.append(name) or real(*a))
+    again = rendered(corpus, items, concepts, cache, text=False)
+    assert calls == []
+    assert all(kept for path, (_, kept) in again.items() if path.startswith(("Claims/", "Concepts/")))
+
+
+@pytest.mark.parametrize("damage", [lambda key: ["not", "a", "key"], lambda key: key[::-1], lambda key: None])
+def test_a_damaged_note_key_means_the_note_is_rendered(damage):
+    corpus, items, concepts = answered_across_posts()
+    cache: dict = {}
+    rendered(corpus, items, concepts, cache)
+    for path in cache:
+        cache[path] = damage(cache[path])
+    again = rendered(corpus, items, concepts, cache)
+    assert not any(kept for _, kept in again.values())
+    assert again == rendered(corpus, items, concepts, None)
+
+
+def test_inputs_that_are_not_plain_data_mean_the_note_is_rendered_every_time(monkeypatch):
+    corpus, items, concepts = answered_across_posts()
+    cache: dict = {}
+    rendered(corpus, items, concepts, cache)
+    monkeypatch.setattr(item_notes, "item_inputs", lambda *a: (object(),))
+    again = rendered(corpus, items, concepts, cache)
+    assert not any(kept for path, (_, kept) in again.items() if path.startswith("Claims/"))
+    assert {p: t for p, (t, _) in again.items()} == {p: t for p, (t, _) in rendered(corpus, items, concepts, None).items()}
+
+
+def ctx_of(corpus, items, concepts) -> render.Ctx:
+    items = copy.deepcopy(items)
+    return render.Ctx(render.environment(), corpus, items, concepts, link.link(corpus, items, concepts))
+
+
+@pytest.mark.parametrize("edit", [edit_claim_text, retitle_b, retitle_c_as_b, retitle_a_as_b, new_concept])
+def test_what_a_list_shows_of_an_item_changes_only_with_its_digest(edit):
+    """Ctx.listed_digest covers items.summary and concepts.item_row (B's claim is listed with a
+    link to its post's note, which moves when A takes B's title)."""
+    corpus, items, concepts = answered_across_posts()
+    before = ctx_of(corpus, items, concepts)
+    edit(corpus, items, concepts)
+    after = ctx_of(corpus, items, concepts)
+    for inode in set(before.item_rank) & set(after.item_rank):
+        shown = [(item_notes.summary(ctx, inode), concept_notes.item_row(ctx, inode)) for ctx in (before, after)]
+        if shown[0] != shown[1]:
+            assert before.listed_digest(inode) != after.listed_digest(inode), inode
