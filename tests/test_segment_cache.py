@@ -78,6 +78,11 @@ def test_a_rebuild_reads_and_makes_only_the_changed_file(tmp_path, monkeypatch):
     assert (corpus, problems) == segment(changed)
 
 
+def seeds_without_twins():
+    """The forum dump and the Markdown export without their twins: their seams are guessed."""
+    return [f for f in seed_files() if f.name[:3] not in ("000", "004")]
+
+
 def edited_seed(files, name: str):
     """The seed files with one word of `name` changed (in its body, so its twin search runs again)."""
     return [replace(f, text=f.text.replace(" the ", " a ", 1)) if f.name == name else f for f in files]
@@ -96,20 +101,37 @@ def test_twins_are_found_again_after_a_change_of_either(monkeypatch):
         assert src.name in read and made  # the post of its group is made again (named after its main copy)
 
 
+def test_a_kept_cut_follows_a_change_of_the_twin_that_made_it():
+    """The Markdown export (001) is cut where its flat twin (000) ends: half the twin, another cut."""
+    files = seed_files()
+    cache: dict = {}
+    segment(files, cache=cache)
+    halved = [replace(f, text=f.text[: len(f.text) // 2]) if f.name.startswith("000") else f for f in files]
+    corpus, problems = segment(halved, cache=json.loads(json.dumps(cache)))
+    assert (corpus, problems) == segment(halved)
+    assert len(corpus.posts[0].blocks) < len(segment(files)[0].posts[0].blocks)
+
+
+@pytest.mark.parametrize("seeds", [seed_files, seeds_without_twins])
+def test_an_unchanged_rebuild_reads_no_file_even_with_twins_and_guessed_seams(monkeypatch, seeds):
+    cache: dict = {}
+    segment(seeds(), cache=cache)
+    corpus, problems, read, made = segment_recording(monkeypatch, seeds(), json.loads(json.dumps(cache)))
+    assert read == made == []
+    assert (corpus, problems) == segment(seeds())
+
+
 DAMAGE = {
     "post info": lambda entry: entry["posts"][0].update(undecided=1, blocks="3"),
     "shingles": lambda entry: entry["posts"][0].update(body=["zz", 1, "00"]),
     "guess": lambda entry: entry["posts"][0].update(thread_start="p1", post_start=10_000),
+    "cut": lambda entry: entry["posts"][0].update(cut=["guess", 0, 10_000, ["", 0, ""], [None, None]]),
+    "cut ends": lambda entry: [info["cut"].__setitem__(4, [None]) for info in entry["posts"] if "cut" in info],
     "problems": lambda entry: entry.update(problems=[{"level": "error"}]),
     "made post": lambda entry: entry["made"].update({k: [[1, 2], "x"] for k in entry["made"]}),
     "made blocks": lambda entry: [v[0][1].append(["p9"]) for v in entry["made"].values()],
     "not a dict": lambda entry: entry.clear(),
 }
-
-
-def seeds_without_twins():
-    """The forum dump and the Markdown export without their twins: their seams are guessed."""
-    return [f for f in seed_files() if f.name[:3] not in ("000", "004")]
 
 
 @pytest.mark.parametrize("damage", DAMAGE)

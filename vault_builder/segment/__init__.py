@@ -21,7 +21,7 @@ from ..models import Block, Corpus, Post, Problem, SourceFile
 from .seams import guess_post_start, guess_thread_start
 from .formats import READERS, RawPost
 from .found import DAMAGED, FileRead, Found, new_entry, post_of_value, post_value, read_entry
-from .merge import Body, cut_threads_by_twins, group_duplicates, merge_group
+from .merge import cut_threads_by_twins, group_duplicates, merge_group, split_blocks, split_thread
 from .threads import build_thread
 
 FACTS = ("author", "url", "date")
@@ -50,17 +50,16 @@ def segment(files: list[SourceFile], cache: dict | None = None) -> tuple[Corpus,
     by_twin = cut_threads_by_twins(found)
     for n, f in enumerate(found):
         if f.thread_undecided and guess_thread_end(f):
-            first = f.raw.blocks[0]
+            text, where = f.ends[0]
             problems.append(Problem("warning", "post-start-guessed",
-                                    f"guessed that the post body starts here ({first.text[:40]!r}…); if not, add "
-                                    f"hints: {{post_starts: \"first words of the post\"}} in sources.yaml",
-                                    f"{first.file}:{first.line}"))
+                                    f"guessed that the post body starts here ({text!r}…); if not, add "
+                                    f"hints: {{post_starts: \"first words of the post\"}} in sources.yaml", where))
         elif f.fmt == "markdown" and not f.n_thread and n not in by_twin and guess_thread_start_in(f):
-            first = f.raw.thread[0]
+            text, where = f.ends[1]
             problems.append(Problem("warning", "thread-start-guessed",
-                                    f"guessed that the comments start here ({first.text[:40]!r}…); if not, add "
+                                    f"guessed that the comments start here ({text!r}…); if not, add "
                                     f"hints: {{thread_starts: \"first words of the first comment\"}} in sources.yaml",
-                                    f"{first.file}:{first.line}"))
+                                    where))
     meta_by_file = {src.name: src for src in files}
     posts = []
     for group in group_duplicates(found):
@@ -134,11 +133,7 @@ def guess_thread_end(f: Found) -> bool:
     start = f.guessed("post_start", guess_post_start, "thread")
     if start is None:
         return False
-    raw = f.raw
-    raw.blocks, raw.thread = raw.thread[start:], raw.thread[:start]
-    raw.thread_undecided = False
-    f.sync()
-    f.body = Body.of(raw.blocks)
+    f.body = f.cut("guess", lambda raw: split_thread(raw, start))
     return True
 
 
@@ -147,10 +142,7 @@ def guess_thread_start_in(f: Found) -> bool:
     start = f.guessed("thread_start", guess_thread_start, "blocks")
     if start is None:
         return False
-    raw = f.raw
-    raw.blocks, raw.thread = raw.blocks[:start], raw.blocks[start:]
-    f.sync()
-    f.body = Body.of(raw.blocks)
+    f.body = f.cut("guess", lambda raw: split_blocks(raw, start))
     return True
 
 

@@ -18,7 +18,7 @@ from operator import attrgetter
 
 from ..models import Block, Comment, Post, Problem, SourceFile, Thread
 from .formats import RawPost
-from .merge import Body
+from .merge import Body, split_blocks, split_thread
 
 DAMAGED = (KeyError, TypeError, ValueError, IndexError, AttributeError)
 """What reading a damaged entry raises (then the work is redone)."""
@@ -56,6 +56,8 @@ class Found:
         self.thread_undecided: bool = info["undecided"]
         self.n_blocks: int = info["blocks"]
         self.n_thread: int = info["thread"]
+        self.ends: list = [None, None]
+        """After a cut: [text, where] of the first block of the body and of the thread (or None)."""
 
     @classmethod
     def read(cls, source: FileRead, n: int, raw: RawPost, pack: bool) -> Found:
@@ -74,12 +76,33 @@ class Found:
 
     @property
     def raw(self) -> RawPost:
-        return self.source.raw(self.n)
+        """The post, read again if it must be; cut as the counts say (after a cut kept in the entry)."""
+        raw = self.source.raw(self.n)
+        if len(raw.blocks) != self.n_blocks or len(raw.thread) != self.n_thread:
+            if raw.thread:
+                split_thread(raw, self.n_thread)
+            else:
+                split_blocks(raw, self.n_blocks)
+        raw.thread_undecided = self.thread_undecided
+        return raw
 
-    def sync(self) -> None:
-        """After a step cut the post: take its new shape."""
-        raw = self.raw
-        self.thread_undecided, self.n_blocks, self.n_thread = raw.thread_undecided, len(raw.blocks), len(raw.thread)
+    def cut(self, how: str, cut_raw) -> Body:
+        """Cut the post in two at a seam (cut_raw(raw) does it on the blocks); the new body's
+        shingles. The entry keeps the cut (its counts, body and the first block on each side) for
+        the next build that cuts the post the same way (`how`: by the same twin, or by a guess)."""
+        try:
+            kept, n_blocks, n_thread, body, ends = self.info["cut"]
+            if kept != how or not cut_fits(n_blocks, n_thread, self.info) or not ends_fit(ends, how == "guess"):
+                raise ValueError("another cut")
+            body = Body.unpacked(body)
+        except DAMAGED:
+            raw = self.raw
+            cut_raw(raw)
+            n_blocks, n_thread, body = len(raw.blocks), len(raw.thread), Body.of(raw.blocks)
+            ends = [first_block(raw.blocks), first_block(raw.thread)]
+            self.info["cut"] = [how, n_blocks, n_thread, body.packed(), ends]
+        self.n_blocks, self.n_thread, self.thread_undecided, self.ends = n_blocks, n_thread, False, ends
+        return body
 
     def state(self) -> str:
         """What the post is now. A post is cut at most once, always in two at one seam, from the
@@ -106,6 +129,23 @@ class Found:
             value = guess(getattr(self.raw, blocks))
             self.info[name] = value
         return value
+
+
+def cut_fits(n_blocks, n_thread, info: dict) -> bool:
+    """A cut moves blocks between body and thread, it neither adds nor drops any."""
+    return (type(n_blocks) is int and type(n_thread) is int and n_blocks >= 0 and n_thread >= 0
+            and n_blocks + n_thread == info["blocks"] + info["thread"])
+
+
+def first_block(blocks: list[Block]) -> list | None:
+    """What a problem about a seam says of the block after it: [its first 40 characters, file:line]."""
+    return [blocks[0].text[:40], f"{blocks[0].file}:{blocks[0].line}"] if blocks else None
+
+
+def ends_fit(ends, both: bool) -> bool:
+    """both: a guessed seam has blocks on either side (its problem names the first after it)."""
+    return (isinstance(ends, list) and len(ends) == 2 and not (both and None in ends)
+            and all(e is None or isinstance(e, list) and len(e) == 2 and all(isinstance(x, str) for x in e) for e in ends))
 
 
 def read_entry(entry: dict, source: FileRead) -> tuple[list[Found], list[Problem]]:

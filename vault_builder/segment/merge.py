@@ -11,6 +11,7 @@ import re
 import zlib
 from array import array
 from collections import Counter
+from itertools import chain
 from typing import TYPE_CHECKING
 
 from .. import mathtext
@@ -50,6 +51,10 @@ share of common shingles (so twins still meet) at an eighth of the index size.""
 STOCK_PHRASE = 50
 """A sampled shingle found in more posts than this is stock phrasing, not evidence of a twin: it is
 left out of the count (the candidates are checked exactly afterwards), which keeps the search linear."""
+
+
+SHARED = 0.6 * TWIN_CONTAINMENT
+"""Share of the smaller sample two posts must have in common to be compared exactly."""
 
 
 class Body:
@@ -102,10 +107,12 @@ class ShingleIndex:
     def candidates(self, body: Body) -> list[int]:
         """Posts sharing a good part of the smaller sample: twins share most of it, posts built
         from the same stock phrases only a few shingles."""
-        sample = [h for h in body.sample if len(self.postings.get(h, ())) <= STOCK_PHRASE]
-        counts = Counter(k for h in sample for k in self.postings.get(h, ()))
-        return sorted(k for k, n in counts.items()
-                      if n >= max(2, 0.6 * TWIN_CONTAINMENT * min(len(sample), self.sizes[k])))
+        postings, sizes = self.postings, self.sizes
+        lists = [keys for keys in (postings.get(h, ()) for h in body.sample) if len(keys) <= STOCK_PHRASE]
+        counts = Counter(chain.from_iterable(lists))
+        # n >= max(2, SHARED * min(len(lists), size)), compared without two calls per post
+        share = SHARED * len(lists)
+        return sorted(k for k, n in counts.items() if n >= 2 and (n >= share or n >= SHARED * sizes[k]))
 
 
 def body_text(blocks: list[Block]) -> str:
@@ -126,32 +133,40 @@ def cut_threads_by_twins(found: list[Found]) -> set[int]:
     blocks found in the twin. A Markdown post+thread whose body exists as a flat copy: the post is
     the first run of blocks found in the twin. Returns the indexes of the posts it decided, whose
     bodies it updates (after the search: every search sees the bodies as read)."""
+    searching = [n for n, f in enumerate(found)
+                 if f.fmt == "forum" and f.thread_undecided or f.fmt == "markdown" and not f.n_thread]
     index = ShingleIndex()
-    for k, f in enumerate(found):
+    for k, f in enumerate(found if searching else ()):
         index.add(k, f.body)
-    decided = set()
-    for n, f in enumerate(found):
-        if not (f.fmt == "forum" and f.thread_undecided or f.fmt == "markdown" and not f.n_thread):
-            continue
+    decided: dict[int, Body] = {}
+    for n in searching:
+        f = found[n]
         twin = best_twin(f, found, f.searched(), index)
-        if twin is None:
-            continue
-        raw = f.raw
-        candidates = raw.thread if raw.fmt == "forum" else raw.blocks
-        twin_shingles = shingles(body_text(twin.raw.blocks))
-        matches = [block_in(b, twin_shingles) for b in candidates]
-        if raw.fmt == "forum":
-            start = final_run_start(matches)
-            raw.blocks, raw.thread = candidates[start:], candidates[:start]
-        else:
-            end = first_run_end(matches)
-            raw.blocks, raw.thread = candidates[:end], candidates[end:]
-        raw.thread_undecided = False
-        f.sync()
-        decided.add(n)
-    for n in decided:
-        found[n].body = Body.of(found[n].raw.blocks)
-    return decided
+        if twin is not None:
+            decided[n] = f.cut(f"twin {twin.state()}", lambda raw: cut_by_twin(raw, twin.raw))
+    for n, body in decided.items():  # only now: every search above compared the bodies as read
+        found[n].body = body
+    return set(decided)
+
+
+def cut_by_twin(raw: RawPost, twin: RawPost) -> None:
+    candidates = raw.thread if raw.fmt == "forum" else raw.blocks
+    twin_shingles = shingles(body_text(twin.blocks))
+    matches = [block_in(b, twin_shingles) for b in candidates]
+    if raw.fmt == "forum":
+        split_thread(raw, final_run_start(matches))
+    else:
+        split_blocks(raw, first_run_end(matches))
+
+
+def split_thread(raw: RawPost, start: int) -> None:
+    """A forum dump's cut: the thread's blocks from `start` on are the body (the body comes last)."""
+    raw.blocks, raw.thread = raw.thread[start:], raw.thread[:start]
+
+
+def split_blocks(raw: RawPost, end: int) -> None:
+    """A Markdown export's cut: the blocks from `end` on are the thread."""
+    raw.blocks, raw.thread = raw.blocks[:end], raw.blocks[end:]
 
 
 def best_twin(f: Found, found: list[Found], mine: Body, index: ShingleIndex) -> Found | None:
