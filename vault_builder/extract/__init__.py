@@ -23,6 +23,11 @@ not rule lists can be switched off by their names too ("claim.quota", "claim.res
    two-sentence passages, key claims.
 5. Taxonomy per claim, `against` per counterexample (a targeted reserve sentence is promoted
    to a claim), concepts per item, stable ids, user overrides.
+
+Steps 3-5 but the ids' numbering and the overrides look at one post title at a time (but for
+against.other-post, see _finished), so they run post by post, and the cache also keeps each post's
+finished items for as long as the post, the corpus's concepts and the quotes of its paragraphs
+stay the same.
 """
 from __future__ import annotations
 
@@ -257,6 +262,7 @@ def _second_pass(state: State, post: Post, entry: dict, fresh: ConceptIndex | No
         if fresh is not None:
             _add_concepts(sents, fresh)
         _unit(state, post, sents, com.id if com else "post", facts)
+        state.sents += sents
 
 
 def _finish(state: State) -> list[Cand]:
@@ -311,6 +317,19 @@ def _finish(state: State) -> list[Cand]:
                 names.insert(0, tc)
         it.concepts = names
     return state.cands
+
+
+def _items_of(state: State) -> list[list]:
+    """The records (see _records) of the posts run in `state`, whose sentences and candidates are then
+    freed: extract runs without the cyclic collector, and the links between sentences and between
+    examples are its only cycles."""
+    recs = _records(_finish(state))
+    for s in state.sents:
+        s.prev = s.next = None
+    for c in state.cands:
+        c.others = ()
+    state.sents = []
+    return recs
 
 
 def _records(cands: list[Cand]) -> list[list]:
@@ -374,12 +393,12 @@ def _finished(posts: list[Post], entries: list[dict], keys: list[str], proto: St
         _second_pass(state, post, entry, fresh)
         n_orders, n_paras = state.order - n_orders, len(state.paras) - n_paras
         if alone:
-            recs = _records(_finish(state))
+            recs = _items_of(state)
             if done_key:
                 entry["done"] = X.done_entry(done_key, n_orders, n_paras, recs)
             chunks.append((orders, recs))
         orders, paras = orders + n_orders, paras + n_paras
-    runs = [_records(_finish(state)) for state in shared.values()]
+    runs = [_items_of(state) for state in shared.values()]
 
     if "against.other-post" not in proto.disabled:
         titles = Titles(count)
@@ -388,7 +407,7 @@ def _finished(posts: list[Post], entries: list[dict], keys: list[str], proto: St
             state = fresh_state()
             for post, entry in zip(posts, entries):
                 _second_pass(state, post, entry, fresh)
-            return _linked(_records(_finish(state)))
+            return _linked(_items_of(state))
 
     out = [r for base, recs in chunks for r in _linked(recs, base)]
     for recs in runs:

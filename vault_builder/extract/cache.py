@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from sys import intern
 from functools import lru_cache
 from pathlib import Path
 
@@ -142,6 +143,24 @@ def read_done(value, key: str) -> tuple[int, int, list[list]] | None:
         for row in rows:
             if len(row) != width or not isinstance(row[0], int) or not isinstance(row[2], int) or not -2 <= row[2] < len(rows):
                 return None
-        return n_orders, n_paras, [[row[0], Item("", *row[4:]), row[1], row[2], row[3]] for row in rows]
-    except (TypeError, ValueError):
+        return n_orders, n_paras, [[row[0], _item(row[4:]), row[1], row[2], row[3]] for row in rows]
+    except (TypeError, ValueError, AttributeError):
         return None
+
+
+def _item(values: list) -> Item:
+    """An Item (id "") of its DONE_FIELDS values, the strings that repeat from item to item interned:
+    made by the rules, they are shared by all items, and a copy per item would hold tens of MB at
+    2000 posts through the link and render stages."""
+    it = Item("", *values)
+    it.type, it.post, it.source_file, it.block = intern(it.type), intern(it.post), intern(it.source_file), intern(it.block)
+    if it.author is not None:
+        it.author = intern(it.author)
+    if it.comment is not None:
+        it.comment = intern(it.comment)
+    it.concepts = [intern(c) for c in it.concepts]
+    it.rules = [intern(r) for r in it.rules]
+    if it.taxonomy:
+        it.taxonomy = {intern(k): intern(v) for k, v in it.taxonomy.items()}
+    it.taxonomy_cues = {intern(k): intern(v) for k, v in it.taxonomy_cues.items()}
+    return it

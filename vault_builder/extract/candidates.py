@@ -50,6 +50,8 @@ class State:
     """(post title, unit, block id) -> global paragraph index."""
     para_base: int = 0
     """Paragraphs numbered outside `paras` before the next new one (of posts run in other states)."""
+    sents: list = field(default_factory=list)
+    """Every sentence of its posts (linked to each other: see extract._release)."""
 
 
 _CONTENT_WORD = re.compile(r"[a-z][a-z0-9'-]{2,}")
