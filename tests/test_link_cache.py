@@ -2,9 +2,20 @@
 the per-item work kept in the link stage cache."""
 from __future__ import annotations
 
-from vault_builder import graph as analyses, link
+import re
+import sys
+from pathlib import Path
 
+import networkx as nx
+
+from vault_builder import graph as analyses, link
+from vault_builder.pipeline import build
+
+from test_incremental import outputs
 from test_link_names import make_corpus
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+from corpus import write_corpus  # noqa: E402
 
 
 def linked():
@@ -38,3 +49,74 @@ def test_edge_index_is_made_again_once_handed_over_or_the_graph_changed(monkeypa
     changed.add_edge("item:new", concept, type="about")
     assert "item:new" in analyses.edge_index(changed).sources(concept, "about")
     assert made == [handed, changed]
+
+
+def concept_attributes(g) -> dict:
+    return {"nodes": {n: d for n, d in g.nodes(data=True) if d["type"] in ("concept", "claim")},
+            "graph": (g.graph["reading_order"], g.graph["cycles_broken"])}
+
+
+def test_unchanged_concept_analyses_are_taken_from_the_cache(monkeypatch):
+    corpus, items, concepts = make_corpus(["Alpha", "Beta"])
+    cache: dict = {}
+    clean = concept_attributes(link.link(corpus, items, concepts, titles=cache))
+    assert link.ANALYSES in cache
+    made = []
+    real = analyses.related
+    monkeypatch.setattr(analyses, "related", lambda *a, **k: made.append(a[1]) or real(*a, **k))
+    assert concept_attributes(link.link(corpus, items, concepts, titles=cache)) == clean
+    assert made == []
+
+
+def test_concept_analyses_follow_a_change_of_what_they_read():
+    corpus, items, concepts = make_corpus(["Alpha", "Beta"])
+    cache: dict = {}
+    link.link(corpus, items, concepts, titles=cache)
+    items[1].concepts = ["RLCT", "Complexity"]  # a claim now about both: they become related
+    cached = concept_attributes(link.link(corpus, items, concepts, titles=cache))
+    clean = concept_attributes(link.link(corpus, items, concepts))
+    assert cached == clean and clean["nodes"]["concept:RLCT"]["related"] == ["concept:Complexity"]
+
+
+def test_a_damaged_analyses_entry_is_redone():
+    corpus, items, concepts = make_corpus(["Alpha", "Beta"])
+    clean = concept_attributes(link.link(corpus, items, concepts))
+    cache: dict = {}
+    link.link(corpus, items, concepts, titles=cache)
+    entry = cache[link.ANALYSES]
+    for damaged in ("not a dict", {**entry, "related": {c: "x" for c in entry["related"]}},
+                    {**entry, "order": entry["order"][:-1]}, {**entry, "depth": {}}, {"key": entry["key"]}):
+        cache[link.ANALYSES] = damaged
+        assert concept_attributes(link.link(corpus, items, concepts, titles=cache)) == clean
+
+
+def test_the_concept_inputs_key_changes_with_the_edges_even_when_the_scores_do_not():
+    def key(about: list[tuple[str, str]]) -> str:
+        g = nx.MultiDiGraph()
+        for c in "AB":
+            g.add_node(f"concept:{c}", type="concept", label=c)
+        for i in "12":
+            g.add_node(f"item:{i}", type="claim", label=i)
+        for i, c in about:
+            g.add_edge(f"item:{i}", f"concept:{c}", type="about")
+        adj = analyses.make_edge_index(g)
+        return analyses.concept_inputs_key(g, adj, analyses.importance(g, adj))
+
+    assert key([("1", "A"), ("2", "B")]) == key([("1", "A"), ("2", "B")])
+    assert key([("1", "A"), ("2", "B")]) != key([("2", "A"), ("1", "B")])
+
+
+def test_a_rebuild_after_a_changed_number_keeps_the_concept_analyses(tmp_path, monkeypatch):
+    from test_incremental import options, rebuild_recording
+
+    files = write_corpus(tmp_path / "c", 4)
+    build(options(tmp_path / "c", tmp_path / "out"))
+    text = files[2].read_text(encoding="utf-8")
+    edited = re.sub(r"at (\d+) samples", r"at 1\1 samples", text, count=1)
+    assert edited != text
+    files[2].write_text(edited, encoding="utf-8")
+    related = rebuild_recording(monkeypatch, analyses, "related", lambda g, concept, *a: concept,
+                                tmp_path / "c", tmp_path / "out")
+    assert related == []
+    build(options(tmp_path / "c", tmp_path / "clean"))
+    assert outputs(tmp_path / "out", tmp_path) == outputs(tmp_path / "clean", tmp_path)

@@ -54,6 +54,9 @@ PAGES = {
     "people": ("Maps", "People index", ".md"),
     "concept_map": ("Maps", "Concept map", ".canvas"),
 }
+WORDS = re.compile(r"\w+")
+ANALYSES = "analyses"
+"""Key of graph.annotate()'s results in the link stage cache (the titles are keyed by sha1 digests)."""
 DISPUTE_CUES = re.compile(
     r"\b(?:I (?:don['’]t|do not|doesn['’]t) (?:really |quite |fully |entirely )?(?:think|agree|buy|see|believe|understand)|disagree|not (?:true|right|correct|convinced)"
     r"|(?:is|are|seems|was) (?:wrong|false|incorrect|mistaken|misleading)|doesn['’]t (?:follow|hold|work)"
@@ -63,7 +66,9 @@ DISPUTE_CUES = re.compile(
 @no_cyclic_gc()  # the graph is made of many objects that live on and hold no garbage cycles
 def link(corpus: Corpus, items: list[Item], concepts: list[Concept], titles: dict | None = None) -> nx.MultiDiGraph:
     """Name every note (sets Item.note) and build the graph, annotated by graph.annotate().
-    titles: the items' short titles from the last build (see cached_title), updated in place."""
+    titles: the link stage cache of the last build, updated in place: the items' short titles
+    (see cached_title) and, under ANALYSES, what annotate() returned."""
+    previous = titles.pop(ANALYSES, None) if titles is not None else None
     g = nx.MultiDiGraph()
     names = NameRegistry()
     g.graph["notes"] = {key: names.path(folder, names.claim(folder, title))[: -3] + ext
@@ -79,7 +84,9 @@ def link(corpus: Corpus, items: list[Item], concepts: list[Concept], titles: dic
         if post.thread and pnode in argued:
             name = names.claim("Maps", f"Debate map — {post.title}")
             g.graph["debate_maps"][pnode] = f"Maps/{name}.canvas"
-    analyses.annotate(g)
+    found = analyses.annotate(g, previous)
+    if titles is not None:
+        titles[ANALYSES] = found
     return g
 
 
@@ -206,11 +213,14 @@ def add_items(g: nx.MultiDiGraph, corpus: Corpus, post_nodes: list[str], items: 
         if term:
             g.add_edge(node, f"concept:{term}", type="defines")
         for concept in dict.fromkeys(index.get(name_key(c), c) for c in item.concepts):
-            if f"concept:{concept}" in g and concept != term:
-                g.add_edge(node, f"concept:{concept}", type="mentions" if item.type == "definition" else "about")
-            if pnode and f"concept:{concept}" in g:
+            cnode = f"concept:{concept}"
+            if cnode not in g:
+                continue
+            if concept != term:
+                g.add_edge(node, cnode, type="mentions" if item.type == "definition" else "about")
+            if pnode:
                 mentions[(pnode, concept)] = mentions.get((pnode, concept), 0) + 1
-        text_key = " ".join(re.findall(r"\w+", item.text.lower()))
+        text_key = " ".join(WORDS.findall(item.text.lower()))
         if text_key in seen_text and len(text_key) > 20:
             g.add_edge(node, seen_text[text_key], type="duplicate_of")
         else:
