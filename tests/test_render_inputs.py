@@ -163,3 +163,23 @@ def test_what_a_list_shows_of_an_item_changes_only_with_its_digest(edit):
         shown = [(item_notes.summary(ctx, inode), concept_notes.item_row(ctx, inode)) for ctx in (before, after)]
         if shown[0] != shown[1]:
             assert before.listed_digest(inode) != after.listed_digest(inode), inode
+
+
+def test_compiled_templates_are_kept_and_a_damaged_one_is_compiled_again(tmp_path):
+    corpus, items, concepts = answered_across_posts()
+    g = link.link(corpus, items, concepts)
+    clean = render.render_vault(corpus, items, concepts, g)
+    folder = tmp_path / "templates"
+    env = render.environment(folder)
+    assert env.get_template("claim.md.j2").render  # compiled and kept
+    kept = sorted(folder.iterdir())
+    assert kept
+    for path in kept:
+        path.write_bytes(path.read_bytes()[:40] + b"\x00damaged")
+    assert render.render_vault(corpus, items, concepts, g, snippet_cache=tmp_path / "snippets") == clean
+
+
+def test_a_folder_for_compiled_templates_that_cannot_be_made_is_no_error(tmp_path):
+    (tmp_path / "file").write_text("not a folder", encoding="utf-8")
+    env = render.environment(tmp_path / "file" / "templates")
+    assert env.bytecode_cache is None and env.get_template("claim.md.j2")

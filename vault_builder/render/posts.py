@@ -18,11 +18,13 @@ def render(ctx: Ctx) -> Iterator[tuple[str, str | Deferred]]:
     """(path, note) for each post and its thread; with a note cache, as Deferred (see items.render)."""
     for pnode, post in ctx.posts.items():
         note = ctx.node(pnode)["note"]
-        yield note, ctx.note(note, partial(post_values, ctx, pnode, post))
+        concepts = post_concepts(ctx, pnode)
+        yield note, ctx.note(note, partial(post_values, ctx, pnode, post, concepts),
+                             partial(post_inputs, ctx, pnode, post, concepts))
         tnode = "thread:" + pnode[5:]
         if post.thread and tnode in ctx.g:
             note = ctx.node(tnode)["note"]
-            yield note, ctx.note(note, partial(thread_values, ctx, pnode, post))
+            yield note, ctx.note(note, partial(thread_values, ctx, pnode, post), partial(thread_inputs, ctx, pnode, post))
 
 
 def aliases_for(note: str, *titles: str | None) -> list[str]:
@@ -40,12 +42,11 @@ def post_items(ctx: Ctx, pnode: str) -> list:
     return ctx.by_post.get(pnode, [])
 
 
-def post_values(ctx: Ctx, pnode: str, post) -> tuple[jinja2.Template, dict]:
-    """The post note's template and everything it shows (see items.item_values)."""
+def post_values(ctx: Ctx, pnode: str, post, concepts: list[str]) -> tuple[jinja2.Template, dict]:
+    """The post note's template and everything it shows (see items.item_values); concepts: post_concepts()."""
     note = ctx.node(pnode)["note"]
     unverified = post.meta.get("unverified", {})
     items = post_items(ctx, pnode)
-    concepts = post_concepts(ctx, pnode)
     fm = {
         "id": "post-" + (slug(post.title) or "untitled"), "type": "post", "title": post.title,
         "aliases": aliases_for(note, post.title, post.meta.get("published_title")),
@@ -110,3 +111,26 @@ def thread_values(ctx: Ctx, pnode: str, post) -> tuple[jinja2.Template, dict]:
         authors_known=any(c.author for c in thread.comments),
         debate=wikilink(debate.split("/")[-1]) if debate else None,
     )
+
+
+def post_inputs(ctx: Ctx, pnode: str, post, concepts: list[str]) -> tuple:
+    """Everything post_values reads, as plain data (see items.item_inputs): the post, its node,
+    its items' kinds and notes, the notes it links to. Keep in step with post_values."""
+    tnode = "thread:" + pnode[5:]
+    unverified = post.meta.get("unverified", {})
+    return ("post.md.j2", ctx.nodes[pnode], post.title, post.author, post.url, post.date, post.files, post.meta,
+            [b.__dict__ for b in post.blocks], ctx.nodes.get(tnode), ctx.g.graph["debate_maps"].get(pnode),
+            ctx.author_link(post.author), ctx.author_link(unverified.get("author")),
+            [(i.id, i.type, i.in_comments, i.key, ctx.note_of(f"item:{i.id}")) for i in post_items(ctx, pnode)],
+            [ctx.note_of(c) for c in concepts])
+
+
+def thread_inputs(ctx: Ctx, pnode: str, post) -> tuple:
+    """Everything thread_values reads, as plain data (see items.item_inputs). Keep in step with thread_values."""
+    thread = post.thread
+    return ("thread.md.j2", ctx.nodes[pnode]["note"], ctx.nodes["thread:" + pnode[5:]], post.title,
+            thread.files, thread.participants, ctx.g.graph["debate_maps"].get(pnode),
+            [(c.id, c.author, c.parent, [b.__dict__ for b in c.blocks]) for c in thread.comments],
+            [ctx.author_link(c.author) for c in thread.comments],
+            [ctx.author_link(" ".join(p.split())) for p in thread.participants],
+            [(i.id, i.comment, i.type, i.in_comments, ctx.note_of(f"item:{i.id}")) for i in post_items(ctx, pnode)])
