@@ -4,14 +4,18 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import hashlib
 import json
+import marshal
 import os
 import tempfile
+from array import array
 from json.encoder import c_make_encoder, encode_basestring
 from pathlib import Path
 
 import networkx as nx
 
+from .buildcache import code_version
 from .models import Item
 
 
@@ -69,7 +73,7 @@ def dumps_indented(obj) -> str:
 
 def write_indented(path: Path, obj) -> None:
     """Write ``dumps_indented(obj) + "\\n"`` to `path` (atomically) as it is made: no copy of
-    the whole text is ever in memory.  `obj` may hold `Rows`."""
+    the whole text is ever in memory."""
     with atomic_text(path) as fh:
         _indented(obj, 0, fh.write)
         fh.write("\n")
@@ -82,56 +86,120 @@ def write_items(path: Path, items: list[Item]) -> None:
             fh.write(dumps(item.to_json()) + "\n")
 
 
-class Rows:
-    """A list whose items are made as the indented writer goes through them, once: for a long
-    list of dicts that should not all exist at once."""
-
-    def __init__(self, make, length: int):
-        self._make, self._length = make, length
-
-    def __iter__(self):
-        return iter(self._make())
-
-    def __len__(self) -> int:
-        return self._length
-
-
 @no_cyclic_gc()
-def write_graph(path: Path, graph: nx.MultiDiGraph) -> None:
+def write_graph(path: Path, graph: nx.MultiDiGraph, cache: Path | None = None) -> None:
     """graph.json: ``nx.node_link_data(graph, edges="links")`` with nodes sorted by id and links
-    by (source, target, type, key), written as it is made: each node and link dict exists only
-    while it is written (the whole node-link copy of a large graph took hundreds of MB)."""
-    nodes = sorted(graph.nodes(data=True), key=lambda pair: str(pair[0]))
-    edges = _sorted_edges(graph)
-    data = {
-        "directed": graph.is_directed(),
-        "multigraph": graph.is_multigraph(),
-        "graph": graph.graph,
-        "nodes": Rows(lambda: ({**attrs, "id": n} for n, attrs in nodes), len(nodes)),
-        "links": Rows(lambda: ({**d, "source": u, "target": v, "key": k} for u, v, k, d in edges),
-                      len(edges)),
-    }
-    write_indented(path, data)
+    by (source, target, type, key), as ``dumps_indented`` writes it, written as it is made: each
+    node and link dict exists only while it is written (the whole node-link copy of a large graph
+    took hundreds of MB).  With `cache` (see ``Spliced``), each node and each source's run of
+    links whose data is as in the last build is copied from the last file."""
+    with Spliced(path, cache) as out:
+        out.write('{\n "directed": ' + dumps(graph.is_directed()) + ',\n "graph": ')
+        digest = out.digest("graph", graph.graph)
+        if not out.copy(digest):
+            text: list[str] = []
+            _indented(graph.graph, 1, text.append)
+            out.write("".join(text), digest)
+        out.write(',\n "links": ')
+        _spliced_rows(out, "links", _link_groups(graph), 1)
+        out.write(',\n "multigraph": ' + dumps(graph.is_multigraph()) + ',\n "nodes": ')
+        nodes = sorted(graph.nodes(data=True), key=lambda pair: str(pair[0]))
+        _spliced_rows(out, "nodes", (((n, attrs), lambda n=n, attrs=attrs: [{**attrs, "id": n}])
+                                     for n, attrs in nodes), 1)
+        out.write("\n}\n")
 
 
-def _sorted_edges(graph: nx.MultiDiGraph) -> list[tuple]:
-    """``graph.edges(keys=True, data=True)`` sorted (stably) by (source, target, type, key), all
-    as ``str``.  When every node id is a string, by sorting sources, then each source's targets,
-    then each pair's few edges: the same order, without a key tuple per edge."""
-    adjacency = dict(graph.adjacency())
+def _link_groups(graph: nx.MultiDiGraph):
+    """The links in graph.json's order (source, target, type, key; all as ``str``), in groups:
+    (what the group's links are made from, a function making them).  When every node id is a
+    string, one group per source (its targets sorted, then each pair's few edges): the same
+    order, without a key tuple per edge; otherwise all links sorted, one (uncached) group each."""
+    adjacency = graph._adj
     if not (graph.is_directed() and graph.is_multigraph()
             and all(type(node) is str for node in adjacency)):
-        return sorted(graph.edges(keys=True, data=True),
-                      key=lambda e: (str(e[0]), str(e[1]), str(e[3].get("type")), str(e[2])))
-    edges = []
+        edges = sorted(graph.edges(keys=True, data=True),
+                       key=lambda e: (str(e[0]), str(e[1]), str(e[3].get("type")), str(e[2])))
+        for u, v, k, d in edges:
+            yield None, lambda u=u, v=v, k=k, d=d: [{**d, "source": u, "target": v, "key": k}]
+        return
     for u in sorted(adjacency):
         targets = adjacency[u]
-        for v in sorted(targets) if len(targets) > 1 else targets:
-            keyed = targets[v]
-            pairs = (keyed.items() if len(keyed) == 1 else
-                     sorted(keyed.items(), key=lambda kd: (str(kd[1].get("type")), str(kd[0]))))
-            edges += [(u, v, k, d) for k, d in pairs]
-    return edges
+        if targets:
+            yield (u, targets), lambda u=u, targets=targets: _links_of(u, targets)
+
+
+def _links_of(u: str, targets: dict) -> list[dict]:
+    """The link dicts of source `u` (its adjacency `targets`: target -> key -> data), sorted."""
+    links = []
+    for v in sorted(targets) if len(targets) > 1 else targets:
+        keyed = targets[v]
+        pairs = (keyed.items() if len(keyed) == 1 else
+                 sorted(keyed.items(), key=lambda kd: (str(kd[1].get("type")), str(kd[0]))))
+        links += [{**d, "source": u, "target": v, "key": k} for k, d in pairs]
+    return links
+
+
+def _spliced_rows(out: "Spliced", tag: str, groups, level: int) -> None:
+    """A list (at `level`) of dicts given in groups of (what they are made from or None, a
+    function making them), each group's text one piece of `out`.  The rows of pieces to make are
+    encoded together, ``_RUN`` at a time (one encoder call per flat dict was most of the time)."""
+    pending: list[tuple[bytes | None, str, list]] = []  # (digest, separator, rows)
+    size = 0
+    first = True
+    separator = ",\n" + " " * (level + 1)
+    for source, make in groups:
+        digest = out.digest(tag, first, source) if source is not None else None
+        if digest is not None and digest in out:
+            _write_rows(out, pending, level)
+            pending, size = [], 0
+            out.copy(digest)
+            first = False
+            continue
+        rows = make()
+        if not rows:
+            continue
+        pending.append((digest, ("[" if first else ",") + separator[1:], rows))
+        first = False
+        size += len(rows)
+        if size >= _RUN:
+            _write_rows(out, pending, level)
+            pending, size = [], 0
+    _write_rows(out, pending, level)
+    out.write("[]" if first else "\n" + " " * level + "]")
+
+
+def _write_rows(out: "Spliced", pending: list[tuple[bytes | None, str, list]], level: int) -> None:
+    """Write the pieces in `pending` (see ``_spliced_rows``)."""
+    if not pending:
+        return
+    texts = _row_texts([row for _, _, rows in pending for row in rows], level)
+    joiner = ",\n" + " " * (level + 1)
+    pieces: list[str] = []
+    at = 0
+    for _, separator, rows in pending:
+        pieces.append(separator + joiner.join(texts[at:at + len(rows)]))
+        at += len(rows)
+    out.write_pieces(pieces, [digest for digest, _, _ in pending])
+
+
+def _row_texts(rows: list, level: int) -> list[str]:
+    """The indented text of each item of a list at `level` (runs of flat dicts by one encoder
+    call each)."""
+    texts: list[str] = []
+    run: list[dict] = []
+    for value in rows:
+        if type(value) is dict and value and _flat(value.values()):
+            run.append(value)
+            continue
+        if run:
+            texts += _flat_bodies(run, level)
+            run = []
+        text: list[str] = []
+        _indented(value, level + 1, text.append)
+        texts.append("".join(text))
+    if run:
+        texts += _flat_bodies(run, level)
+    return texts
 
 
 def write_report(path: Path, result, version: str) -> None:
@@ -145,6 +213,196 @@ def write_report(path: Path, result, version: str) -> None:
         ],
     }
     write_atomic(path, (json.dumps(report, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+
+
+# --------------------------------------------------------------------------------------------
+# Spliced files: the unchanged pieces of a large output copied from its last version
+# --------------------------------------------------------------------------------------------
+
+
+class Spliced:
+    """A text file written (atomically, UTF-8) as literal text and *pieces*, each named by a
+    digest of everything its text is made from (``digest``).  The file's index (`cache`: where
+    each piece lies in the file) lets the next build copy a piece whose digest is unchanged from
+    the last file (``copy``) instead of making and encoding it again; runs of such pieces lie
+    back to back there too, and are copied as one range by the kernel.
+
+    The index is used only while the file is byte for byte as this class wrote it: it records
+    the file's size and mtime (as buildcache does for every output), the code version, and its
+    own checksum; anything else (no `cache`, a missing or damaged index, an edited file, other
+    code) means every piece is made.  Without `cache`, no digest is computed at all."""
+
+    FORMAT = "vault-builder spliced file 1"
+    _BUFFER = 1 << 20
+
+    def __init__(self, path: Path, cache: Path | None):
+        self.path, self.cache = Path(path), cache
+        self._old_fd: int | None = None
+        self._old: dict[bytes, int] = {}  # digest -> its number in the last file's index
+        self._old_spans = array("q")  # offset, length of each piece of the last file
+        self._digests: list[bytes] = []
+        self._spans = array("q")  # offset, length of each piece in self._digests
+        self._buffer: list[bytes] = []
+        self._buffered = 0
+        self._position = 0
+        self._run: list[int] | None = None  # [start, end) in the old file, still to copy
+
+    def __enter__(self) -> "Spliced":
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if self.cache is not None:
+            self._old, self._old_spans, self._old_fd = _load_index(self.path, self.cache, self.FORMAT)
+        fd, self._tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.",
+                                         suffix=".tmp")
+        self._out = open(fd, "wb", buffering=0)
+        return self
+
+    def __exit__(self, kind, value, traceback) -> None:
+        try:
+            if kind is None:
+                self._flush()
+        finally:
+            self._out.close()
+            if self._old_fd is not None:
+                os.close(self._old_fd)
+        if kind is not None:
+            Path(self._tmp).unlink(missing_ok=True)
+            return
+        try:
+            os.replace(self._tmp, self.path)
+        except BaseException:
+            Path(self._tmp).unlink(missing_ok=True)
+            raise
+        if self.cache is not None:
+            self._save_index()
+
+    def digest(self, *parts) -> bytes | None:
+        """A digest of what a piece is made from: SHA-1 of its marshal, format 2 (no references
+        or interning flags: the bytes depend on the values only, and on their types and dict
+        order, which can only cost a miss).  None without a cache, or when a value cannot be
+        marshalled: that piece is always made."""
+        if self.cache is None:
+            return None
+        try:
+            return hashlib.sha1(marshal.dumps(parts, 2)).digest()
+        except ValueError:
+            return None
+
+    def __contains__(self, digest: bytes | None) -> bool:
+        return digest in self._old
+
+    def copy(self, digest: bytes | None) -> bool:
+        """Write the piece `digest` as the last file had it; False (nothing written) when it
+        had none."""
+        span = self._old.get(digest)  # type: ignore[arg-type]
+        if span is None:
+            return False
+        start, length = self._old_spans[2 * span], self._old_spans[2 * span + 1]
+        self._digests.append(digest)  # type: ignore[arg-type]
+        self._spans.append(self._position)
+        self._spans.append(length)
+        self._position += length
+        if self._run is not None and self._run[1] == start:
+            self._run[1] += length
+        else:
+            self._copy_run()
+            self._run = [start, start + length]
+        return True
+
+    def write(self, text: str, digest: bytes | None = None) -> None:
+        """Write `text`; with a digest, as the piece of that name."""
+        self.write_pieces([text], [digest])
+
+    def write_pieces(self, texts: list[str], digests: list[bytes | None]) -> None:
+        """Write the texts, each the piece of its digest (None: not a piece), encoded at once."""
+        data = "".join(texts).encode("utf-8")
+        if self.cache is not None:
+            spans, position = self._spans, self._position
+            for text, digest in zip(texts, digests):
+                size = len(text) if text.isascii() else len(text.encode("utf-8"))
+                if digest is not None:
+                    self._digests.append(digest)
+                    spans.append(position)
+                    spans.append(size)
+                position += size
+        self._position += len(data)
+        self._copy_run()
+        self._buffer.append(data)
+        self._buffered += len(data)
+        if self._buffered >= self._BUFFER:
+            self._flush_buffer()
+
+    def _flush(self) -> None:
+        self._copy_run()
+        self._flush_buffer()
+
+    def _flush_buffer(self) -> None:
+        if self._buffer:
+            self._out.write(b"".join(self._buffer))
+            self._buffer, self._buffered = [], 0
+
+    def _copy_run(self) -> None:
+        if self._run is None:
+            return
+        self._flush_buffer()
+        start, end = self._run
+        self._run = None
+        while start < end:
+            try:
+                copied = os.copy_file_range(self._old_fd, self._out.fileno(), end - start, start)
+            except OSError:  # not on this file system: read and write
+                copied = self._out.write(os.pread(self._old_fd, min(end - start, 1 << 24), start))
+            if copied <= 0:
+                raise OSError(f"{self.path} changed while it was read")
+            start += copied
+
+    def _save_index(self) -> None:
+        """Record where this file's pieces lie (an index that cannot be written is no error:
+        the next build makes every piece)."""
+        tmp = self.cache.with_name(self.cache.name + ".tmp")
+        try:
+            stat = os.stat(self.path)
+            blob = marshal.dumps((self.FORMAT, code_version(), stat.st_size, stat.st_mtime_ns,
+                                  b"".join(self._digests), self._spans.tobytes()))
+            self.cache.parent.mkdir(parents=True, exist_ok=True)
+            with open(tmp, "wb") as fh:
+                fh.write(hashlib.sha1(blob).digest() + blob)
+            os.replace(tmp, self.cache)
+        except (OSError, ValueError):
+            tmp.unlink(missing_ok=True)
+
+
+_DIGEST = 20  # bytes of a SHA-1
+
+
+def _load_index(path: Path, cache: Path, form: str) -> tuple[dict, array, int | None]:
+    """(digest -> its number, [offset, length] of each, a file descriptor of `path`) when `cache`
+    is a sound index of `path` as it is now; else nothing."""
+    nothing = {}, array("q"), None
+    try:
+        with open(cache, "rb") as fh:
+            data = fh.read()
+        blob = data[_DIGEST:]
+        if hashlib.sha1(blob).digest() != data[:_DIGEST]:
+            return nothing
+        header, version, size, mtime_ns, digests, spans = marshal.loads(blob)
+        offsets = array("q")
+        offsets.frombytes(spans)
+        count = len(digests) // _DIGEST
+        if (header, version) != (form, code_version()) or len(offsets) != 2 * count:
+            return nothing
+        fd = os.open(path, os.O_RDONLY)
+    except (OSError, ValueError, TypeError, EOFError):
+        return nothing
+    try:
+        stat = os.fstat(fd)
+        if (stat.st_size, stat.st_mtime_ns) != (size, mtime_ns):
+            os.close(fd)
+            return nothing
+    except OSError:
+        os.close(fd)
+        return nothing
+    index = dict(zip([digests[i:i + _DIGEST] for i in range(0, len(digests), _DIGEST)], range(count)))
+    return index, offsets, fd
 
 
 # --------------------------------------------------------------------------------------------
@@ -167,21 +425,25 @@ _SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def _flat(values) -> bool:
-    """Whether every value is a plain scalar (exact types: the check runs at C speed)."""
-    return _SCALARS.issuperset(map(type, values))
+    """Whether every value is a plain scalar or an empty list or dict: what the C encoder writes
+    as indented JSON would ("[]" and "{}" are not indented).  Exact types: the first check runs
+    at C speed, and the second only for what holds a container (graph.json's claims hold an
+    empty ``disputed_by``)."""
+    return _SCALARS.issuperset(map(type, values)) or all(
+        type(v) in _SCALARS or (type(v) in _EMPTIABLE and not v) for v in values)
+
+
+_EMPTIABLE = frozenset({list, tuple, dict})
 
 
 def _indented(obj, level: int, write) -> None:
     """Pass the chunks of obj's indented JSON text to write."""
     is_dict = isinstance(obj, dict)
-    if not is_dict and not isinstance(obj, (list, tuple, Rows)):
+    if not is_dict and not isinstance(obj, (list, tuple)):
         write("".join(_encoder(",", True)(obj, 0)))  # a scalar (or an unserializable object)
         return
     if not obj:
         write("{}" if is_dict else "[]")
-        return
-    if type(obj) is Rows:
-        _rows(obj, level, write)
         return
     values = obj.values() if is_dict else obj
     if _flat(values):
@@ -209,30 +471,6 @@ def _indented_items(obj, level: int, write) -> None:
             _indented(value, level + 1, write)
         separator = "," + inner
     write(outer + ("}" if is_dict else "]"))
-
-
-def _rows(rows: Rows, level: int, write) -> None:
-    """A lazy list in one pass (the checks of ``_indented`` would make its items twice): runs of
-    flat dicts by ``_flat_dicts``, anything else by ``_indented``."""
-    ind1 = " " * (level + 1)
-    separator = "[\n" + ind1
-    run: list[dict] = []
-    for value in rows:
-        if type(value) is dict and value and _flat(value.values()):
-            run.append(value)
-            if len(run) == _RUN:
-                write(separator + _flat_dicts(run, level))
-                separator, run = ",\n" + ind1, []
-        else:
-            if run:
-                write(separator + _flat_dicts(run, level))
-                separator, run = ",\n" + ind1, []
-            write(separator)
-            _indented(value, level + 1, write)
-            separator = ",\n" + ind1
-    if run:
-        write(separator + _flat_dicts(run, level))
-    write("\n" + " " * level + "]")
 
 
 def _of_flat_dicts(obj, level: int, write) -> None:
