@@ -183,3 +183,16 @@ def test_a_folder_for_compiled_templates_that_cannot_be_made_is_no_error(tmp_pat
     (tmp_path / "file").write_text("not a folder", encoding="utf-8")
     env = render.environment(tmp_path / "file" / "templates")
     assert env.bytecode_cache is None and env.get_template("claim.md.j2")
+
+
+def test_a_debate_map_is_kept_until_an_answer_in_it_changes():
+    corpus, items, concepts = answered_across_posts()
+    cache: dict = {}
+    first = rendered(corpus, items, concepts, cache)
+    maps = [path for path in first if path.endswith(".canvas") and "Debate map" in path]
+    assert maps
+    assert all(kept for path, (_, kept) in rendered(corpus, items, concepts, cache).items() if path in maps)
+    next(i for i in items if i.id == "rep-1").id = "rep-1b"  # B's disputing reply, renamed: a new node
+    again = rendered(corpus, items, concepts, cache)
+    clean = rendered(corpus, items, concepts, None)
+    assert [again[p] for p in maps] == [(clean[p][0], p.endswith("A.canvas") or p.endswith("C.canvas")) for p in maps]

@@ -16,6 +16,7 @@ import io
 import marshal
 import pickle
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -179,22 +180,25 @@ class Ctx:
         (the note is keyed by it, inputs_key). Without it the note is keyed by its values (note_key).
         A note whose inputs changed is rendered at once: the writer still keeps the old file
         when the text is the same."""
-        if self.note_cache is None:
-            return render_values(values)
-        previous = self.previous_keys.get(path)
-        if inputs is None:
+        if self.note_cache is not None and inputs is None:
             template, data = values()
             key = note_key(template, data)
+            unchanged = self.previous_keys.get(path) == key
             self.note_cache[path] = key
-            return Deferred(lambda: template.render(data), previous == key)
+            return Deferred(lambda: template.render(data), unchanged)
+        return self.made(path, partial(render_values, values), inputs)
+
+    def made(self, path: str, text: Callable[[], str], inputs: Callable[[], object] | None) -> str | Deferred:
+        """The file at `path` made by text() (a note, a canvas), keyed by its inputs (see note())."""
+        if self.note_cache is None:
+            return text()
         try:
             key = inputs_key(inputs())
-        except ValueError:  # not plain data (marshal): no key, rendered every time
-            return render_values(values)
+        except ValueError:  # not plain data (marshal): no key, made every time
+            return text()
+        unchanged = self.previous_keys.get(path) == key
         self.note_cache[path] = key
-        if previous == key:
-            return Deferred(lambda: render_values(values), True)
-        return render_values(values)
+        return Deferred(text, True) if unchanged else text()
 
     def item_digest(self, inode: str) -> bytes:
         """Digest of everything a note may read about an item: its fields, its node and its post

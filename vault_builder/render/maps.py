@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import partial
 
-from . import Ctx
+from . import Ctx, Deferred
 
 W, H, DX, DY = 320, 90, 420, 130
 COLOURS = {"claim": "4", "key": "2", "disputed": "1", "counterexample": "6", "example": "5", "definition": "3"}
@@ -21,10 +22,12 @@ EDGE_LABELS = {"counterexample_to": "counterexample to", "replies_to": "replies 
                "same_as": "same as"}
 
 
-def render(ctx: Ctx) -> dict[str, str]:
-    files = {ctx.page("concept_map"): concept_map(ctx)}
+def render(ctx: Ctx) -> dict[str, str | Deferred]:
+    """The canvases; with a note cache, a debate map whose inputs are the last build's comes as a
+    Deferred (see Ctx.note)."""
+    files: dict[str, str | Deferred] = {ctx.page("concept_map"): concept_map(ctx)}
     for pnode, path in ctx.g.graph["debate_maps"].items():
-        files[path] = debate_map(ctx, pnode)
+        files[path] = ctx.made(path, partial(debate_map, ctx, pnode), partial(debate_inputs, ctx, pnode))
     return files
 
 
@@ -179,3 +182,13 @@ def debate_map(ctx: Ctx, pnode: str) -> str:
     edges = [edge(u, v, label, ("left", "right")) for u, v, label in arcs]
     return dump(nodes, edges)
 
+
+
+def debate_inputs(ctx: Ctx, pnode: str) -> tuple:
+    """Everything debate_map reads, as plain data (see items.item_inputs): the post's note and its
+    items with their notes, flags and answers. Keep in step with debate_map."""
+    nodes, answers = ctx.nodes, ctx.edges.answers
+    mine = [f"item:{i.id}" for i in ctx.by_post.get(pnode, [])]
+    return ("debate map", nodes[pnode]["note"],
+            [(u, nodes[u]["note"], nodes[u]["type"], nodes[u].get("key"), nodes[u].get("disputed"), answers.get(u, ()))
+             for u in mine])
