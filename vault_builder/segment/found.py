@@ -60,10 +60,11 @@ class Found:
         """After a cut: [text, where] of the first block of the body and of the thread (or None)."""
 
     @classmethod
-    def read(cls, source: FileRead, n: int, raw: RawPost, pack: bool) -> Found:
+    def read(cls, source: FileRead, n: int, raw: RawPost) -> Found:
+        """info["body"] is filled in by pack_read, when the cache is kept."""
         body = Body.of(raw.blocks)
         info = {"fmt": raw.fmt, "undecided": raw.thread_undecided, "blocks": len(raw.blocks),
-                "thread": len(raw.thread), "body": body.packed() if pack else None}
+                "thread": len(raw.thread), "body": body}
         return cls(source, n, info, body)
 
     @classmethod
