@@ -100,17 +100,22 @@ def hand_over(g: nx.MultiDiGraph, index: EdgeIndex) -> None:
 def make_edge_index(g: nx.MultiDiGraph) -> EdgeIndex:
     index = EdgeIndex()
     out, into = index.out, index.into
+    of_type, replies_in, answers = index.of_type, index.replies_in, index.answers
     for u, targets in g.adjacency():  # plain dicts: g.edges(data=True) costs as much again
+        if not targets:
+            continue
+        out_u = out.setdefault(u, {})  # looked up once per node, not once per edge
         for v, parallel in targets.items():
+            into_v = into.setdefault(v, {})
             for d in parallel.values():
                 t = d.get("type")
-                out.setdefault(u, {}).setdefault(t, []).append(v)
-                into.setdefault(v, {}).setdefault(t, []).append(u)
-                index.of_type.setdefault(t, []).append((u, v))
+                out_u.setdefault(t, []).append(v)
+                into_v.setdefault(t, []).append(u)
+                of_type.setdefault(t, []).append((u, v))
                 if t == "replies_to":
-                    index.replies_in.setdefault(v, []).append((u, d.get("stance")))
+                    replies_in.setdefault(v, []).append((u, d.get("stance")))
                 if t in ("counterexample_to", "replies_to"):
-                    index.answers.setdefault(u, []).append((v, t, d.get("stance")))
+                    answers.setdefault(u, []).append((v, t, d.get("stance")))
     for by_type in (*out.values(), *into.values()):
         for t, ends in by_type.items():
             by_type[t] = tuple(sorted(set(ends))) if len(ends) > 1 else tuple(ends)

@@ -90,6 +90,25 @@ def link(corpus: Corpus, items: list[Item], concepts: list[Concept], titles: dic
     return g
 
 
+def add_edge(g: nx.MultiDiGraph, u: str, v: str, **attr) -> None:
+    """g.add_edge(u, v, **attr), the same edge under the same key, written into the graph's
+    adjacency directly when both nodes exist: networkx's add_edge checks, makes a key and empties
+    the graph's caches on every call, a quarter of add_items (98k edges at 400 posts). The graph
+    is new and has no cached views yet; annotate() makes the first."""
+    succ = g._succ
+    if u not in succ or v not in succ:
+        g.add_edge(u, v, **attr)
+        return
+    keydict = succ[u].get(v)
+    if keydict is None:
+        succ[u][v] = g._pred[v][u] = {0: attr}
+        return
+    key = len(keydict)  # networkx's new_edge_key
+    while key in keydict:
+        key += 1
+    keydict[key] = attr
+
+
 def note_of(names: NameRegistry, kind: str, title: str) -> str:
     folder = FOLDERS[kind]
     return names.path(folder, names.claim(folder, title))
@@ -126,24 +145,24 @@ def add_posts(g: nx.MultiDiGraph, corpus: Corpus, names: NameRegistry) -> list[s
         g.add_node(pnode, type="post", label=post.title, note=note_of(names, "post", post.title), files=list(post.files))
         author = post.author or post.meta.get("unverified", {}).get("author")
         if author:
-            g.add_edge(person(g, names, author), pnode, type="authored", **({} if post.author else {"unverified": True}))
+            add_edge(g, person(g, names, author), pnode, type="authored", **({} if post.author else {"unverified": True}))
         if not post.thread:
             continue
         tkey = "thread:" + pnode[5:]
         g.add_node(tkey, type="thread", label=f"{post.title} — comments", note=note_of(names, "thread", f"{post.title} — comments"))
-        g.add_edge(tkey, pnode, type="part_of")
+        add_edge(g, tkey, pnode, type="part_of")
         for name in dict.fromkeys(post.thread.participants):
-            g.add_edge(person(g, names, name), tkey, type="participated_in")
+            add_edge(g, person(g, names, name), tkey, type="participated_in")
         for c in post.thread.comments:
             cnode = comment_key(pnode, c.id)
             g.add_node(cnode, type="comment", label=f"Comment {c.id[1:]} on {post.title}", note=g.nodes[tkey]["note"],
                        anchor=f"Comment {c.id[1:]}")
-            g.add_edge(cnode, tkey, type="part_of")
+            add_edge(g, cnode, tkey, type="part_of")
             if c.author:
-                g.add_edge(person(g, names, c.author), cnode, type="authored")
+                add_edge(g, person(g, names, c.author), cnode, type="authored")
         for c in post.thread.comments:
             if c.parent and comment_key(pnode, c.parent) in g:
-                g.add_edge(comment_key(pnode, c.id), comment_key(pnode, c.parent), type="replies_to")
+                add_edge(g, comment_key(pnode, c.id), comment_key(pnode, c.parent), type="replies_to")
     return keys
 
 
@@ -171,7 +190,7 @@ def add_concepts(g: nx.MultiDiGraph, concepts: list[Concept], names: NameRegistr
         for alias in (*c.aliases, *c.abbreviations):
             other = index.get(name_key(alias))
             if other and other != c.name and not g.has_edge(f"concept:{c.name}", f"concept:{other}"):
-                g.add_edge(f"concept:{c.name}", f"concept:{other}", type="same_as")
+                add_edge(g, f"concept:{c.name}", f"concept:{other}", type="same_as")
 
 
 def item_post(posts_by_title: dict[str, list[tuple[Post, str]]], item: Item) -> tuple[Post, str] | None:
@@ -206,30 +225,30 @@ def add_items(g: nx.MultiDiGraph, corpus: Corpus, post_nodes: list[str], items: 
                    block=item.block, in_comments=item.in_comments)
         where = comment_key(pnode, item.comment) if pnode and item.comment else pnode
         if where and where in g:
-            g.add_edge(node, where, type="appears_in", block=item.block)
+            add_edge(g, node, where, type="appears_in", block=item.block)
         if item.author:
-            g.add_edge(person(g, names, item.author), node, type="authored")
+            add_edge(g, person(g, names, item.author), node, type="authored")
         term = resolved(item.term, index) if item.type == "definition" and item.term else None
         if term:
-            g.add_edge(node, f"concept:{term}", type="defines")
+            add_edge(g, node, f"concept:{term}", type="defines")
         for concept in dict.fromkeys(index.get(name_key(c), c) for c in item.concepts):
             cnode = f"concept:{concept}"
             if cnode not in g:
                 continue
             if concept != term:
-                g.add_edge(node, cnode, type="mentions" if item.type == "definition" else "about")
+                add_edge(g, node, cnode, type="mentions" if item.type == "definition" else "about")
             if pnode:
                 mentions[(pnode, concept)] = mentions.get((pnode, concept), 0) + 1
         text_key = " ".join(WORDS.findall(item.text.lower()))
         if text_key in seen_text and len(text_key) > 20:
-            g.add_edge(node, seen_text[text_key], type="duplicate_of")
+            add_edge(g, node, seen_text[text_key], type="duplicate_of")
         else:
             seen_text.setdefault(text_key, node)
     for (pnode, concept), count in mentions.items():
-        g.add_edge(pnode, f"concept:{concept}", type="mentions", count=count)
+        add_edge(g, pnode, f"concept:{concept}", type="mentions", count=count)
     for item in items:
         if item.against and f"item:{item.against}" in g:
-            g.add_edge(f"item:{item.id}", f"item:{item.against}", type="counterexample_to")
+            add_edge(g, f"item:{item.id}", f"item:{item.against}", type="counterexample_to")
 
 
 def cached_title(item: Item, index: dict[str, str], previous: dict, titles: dict | None) -> str:
@@ -281,7 +300,7 @@ def reply_edge(g: nx.MultiDiGraph, item: Item, target: Item) -> None:
     if item.id == target.id or item.type not in ("claim", "counterexample", "example"):
         return
     stance = "disputes" if item.type == "counterexample" or DISPUTE_CUES.search(item.text) else "responds"
-    g.add_edge(f"item:{item.id}", f"item:{target.id}", type="replies_to", stance=stance)
+    add_edge(g, f"item:{item.id}", f"item:{target.id}", type="replies_to", stance=stance)
 
 
 def add_prerequisites(g: nx.MultiDiGraph, items: list[Item]) -> None:
@@ -294,7 +313,7 @@ def add_prerequisites(g: nx.MultiDiGraph, items: list[Item]) -> None:
         for term in defined:
             for other in relies:
                 if other != term and not any(d.get("type") == "prerequisite" for d in g.get_edge_data(other, term, default={}).values()):
-                    g.add_edge(other, term, type="prerequisite")
+                    add_edge(g, other, term, type="prerequisite")
 
 
 def resolved(term: str, index: dict[str, str]) -> str | None:

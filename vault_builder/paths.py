@@ -192,12 +192,19 @@ class NameRegistry:
     def path(self, folder: str, name: str) -> str:
         """Relative POSIX path of a note: "Folder/Name.md" ("Name.md" when folder is "")."""
         _check_folder(folder)
-        problem = name_problem(name) or name_problem(name + ".md")
+        problem = name_problem(name) or _md_problem(name)
         if not problem and name.startswith("."):
             problem = "hidden (leading dot)"
         if problem:
             raise ValueError(f"illegal note name {name!r}: {problem}")
         return f"{folder}/{name}.md" if folder else f"{name}.md"
+
+
+def _md_problem(name: str) -> str | None:
+    """name_problem(name + ".md") for a name name_problem passed: ".md" adds no character it refuses,
+    ends in neither a space nor a dot and keeps the stem, so only the length can fail (a second
+    full check for every note was a tenth of the link stage)."""
+    return name_problem(name + ".md") if len(name) > 60 else None
 
 
 @lru_cache(maxsize=256)  # a handful of folders, checked for every note
