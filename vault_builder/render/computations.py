@@ -67,7 +67,7 @@ def prepare(ctx: Ctx, cache_dir: Path | None, workers: int = 2) -> Prepared:
         if t == "concept":
             for alias in (*ctx.node(n).get("aliases", []), *ctx.node(n).get("abbreviations", [])):
                 known.setdefault(name_key(alias), ctx.node(n)["label"])
-    names = registry(ctx)
+    names = None  # made when a topic first needs a name: most builds have none, and it reads every note
     first: dict[str, bool] = {}
     for s in S.SNIPPETS:
         result = results.get(s.name)
@@ -76,6 +76,7 @@ def prepare(ctx: Ctx, cache_dir: Path | None, workers: int = 2) -> Prepared:
             target = known.get(name_key(c))
             if target is None:
                 if c not in out.topics:
+                    names = names or registry(ctx)
                     out.topics[c] = names.path("Concepts", names.claim("Concepts", readable(c)))
                 target = c
             targets.append(target)

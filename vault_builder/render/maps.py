@@ -25,7 +25,8 @@ EDGE_LABELS = {"counterexample_to": "counterexample to", "replies_to": "replies 
 def render(ctx: Ctx) -> dict[str, str | Deferred]:
     """The canvases; with a note cache, a debate map whose inputs are the last build's comes as a
     Deferred (see Ctx.note)."""
-    files: dict[str, str | Deferred] = {ctx.page("concept_map"): concept_map(ctx)}
+    path = ctx.page("concept_map")
+    files: dict[str, str | Deferred] = {path: ctx.made(path, partial(concept_map, ctx), partial(concept_map_inputs, ctx))}
     for pnode, path in ctx.g.graph["debate_maps"].items():
         files[path] = ctx.made(path, partial(debate_map, ctx, pnode), partial(debate_inputs, ctx, pnode))
     return files
@@ -109,6 +110,16 @@ def concept_map(ctx: Ctx) -> str:
         for i, c in enumerate(rest):
             nodes.append(file_node(ctx, c, (i % per_row) * DX, top + (i // per_row) * DY))
     return dump(nodes, edges)
+
+
+def concept_map_inputs(ctx: Ctx) -> tuple:
+    """Everything concept_map reads, as plain data (see Ctx.made): the pages it links to, the
+    concepts in reading order with their notes, depths and ranks, and the prerequisite and
+    same-as edges. Keep in step with concept_map."""
+    nodes = ctx.nodes
+    return ("concept map", ctx.page("home"), ctx.page("reading_order"),
+            [(c, nodes[c]["note"], nodes[c].get("depth"), nodes[c].get("rank")) for c in ctx.g.graph["reading_order"]],
+            [ctx.edges.of_type.get(t, ()) for t in ("prerequisite", "same_as")])
 
 
 def argument_nodes(ctx: Ctx, pnode: str) -> tuple[list[str], list[tuple[str, str, str]]]:

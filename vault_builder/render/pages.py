@@ -20,7 +20,7 @@ def render(ctx: Ctx) -> Iterator[tuple[str, str | Deferred]]:
     a note cache, as Deferred (see items.render)."""
     for node in sorted(n for n, t in ctx.g.nodes(data="type") if t == "person"):
         note = ctx.node(node)["note"]
-        yield note, ctx.note(note, partial(person_values, ctx, node))
+        yield note, ctx.note(note, partial(person_values, ctx, node), partial(person_inputs, ctx, node))
     for key, values in (("home", home_values), ("reading_order", reading_order_values),
                         ("concepts", concept_index_values), ("claims", claims_values),
                         ("debates", debates_values), ("people", people_values)):
@@ -69,13 +69,32 @@ def person_values(ctx: Ctx, node: str) -> tuple[jinja2.Template, dict]:
     )
 
 
+def person_inputs(ctx: Ctx, node: str) -> tuple:
+    """Everything person_values reads, as plain data (see items.item_inputs): the person's node,
+    the people page and each edge out of the person in graph order (it decides the order of ties)
+    with its target's node, extraction rank and concepts (their notes and labels), not the items'
+    text. Keep in step with person_values."""
+    nodes, rank = ctx.nodes, ctx.item_rank
+    wrote = []
+    for _, target, edata in ctx.g.out_edges(node, data=True):
+        if edata["type"] in ("authored", "participated_in"):
+            concepts = ctx.out(target, "about") + ctx.out(target, "defines")
+            wrote.append((target, edata["type"], edata.get("unverified"), nodes[target], rank.get(target),
+                          [(c, nodes[c]["note"], nodes[c]["label"]) for c in concepts]))
+    return ("person.md.j2", nodes[node], ctx.page("people"), wrote)
+
+
 def counts(ctx: Ctx) -> dict:
-    out = {PLURAL[k]: sum(1 for i in ctx.items if i.type == k) for k in KINDS}
+    kinds = Counter(i.type for i in ctx.items)
+    out = {PLURAL[k]: kinds[k] for k in KINDS}
+    people = disputed = 0
+    for d in ctx.nodes.values():  # one pass: the graph's node views cost more than the plain dict
+        people += d["type"] == "person"
+        disputed += bool(d.get("disputed"))
     out.update(posts=len(ctx.corpus.posts), threads=sum(1 for p in ctx.corpus.posts if p.thread),
                comments=sum(len(p.thread.comments) for p in ctx.corpus.posts if p.thread),
-               concepts=len(ctx.concepts), people=sum(1 for _, t in ctx.g.nodes(data="type") if t == "person"),
-               key_claims=sum(1 for i in ctx.items if i.type == "claim" and i.key),
-               disputed=sum(1 for _, d in ctx.g.nodes(data=True) if d.get("disputed")))
+               concepts=len(ctx.concepts), people=people,
+               key_claims=sum(1 for i in ctx.items if i.type == "claim" and i.key), disputed=disputed)
     return out
 
 
@@ -115,13 +134,13 @@ def reading_order_values(ctx: Ctx) -> tuple[jinja2.Template, dict]:
 
 
 def concept_index_values(ctx: Ctx) -> tuple[jinja2.Template, dict]:
-    rows = []
-    for node in sorted(ctx.g.graph["reading_order"], key=lambda c: ctx.node(c)["rank"]):
-        rows.append({"link": ctx.link(node), "importance": ctx.node(node)["importance"],
+    rows, nodes = [], ctx.nodes
+    for node in sorted(ctx.g.graph["reading_order"], key=lambda c: nodes[c]["rank"]):
+        rows.append({"link": ctx.link(node), "importance": nodes[node]["importance"],
                      "definitions": len(ctx.into(node, "defines")),
-                     "claims": sum(1 for u in ctx.into(node, "about") if ctx.node(u)["type"] == "claim"),
-                     "posts": sum(1 for u in ctx.into(node, "mentions") if ctx.node(u)["type"] == "post"),
-                     "discovered": bool(ctx.node(node).get("discovered"))})
+                     "claims": sum(1 for u in ctx.into(node, "about") if nodes[u]["type"] == "claim"),
+                     "posts": sum(1 for u in ctx.into(node, "mentions") if nodes[u]["type"] == "post"),
+                     "discovered": bool(nodes[node].get("discovered"))})
     return ctx.template("concept_index.md.j2"), dict(
         fm=page_fm(ctx, "concepts", "Concept index"), rows=rows, home=ctx.page_link("home"),
         concept_map=wikilink(ctx.page("concept_map").split("/")[-1]))
