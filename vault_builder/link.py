@@ -109,6 +109,16 @@ def add_edge(g: nx.MultiDiGraph, u: str, v: str, **attr) -> None:
     keydict[key] = attr
 
 
+def add_node(g: nx.MultiDiGraph, node: str, **attr) -> None:
+    """g.add_node(node, **attr), a new node written into the graph directly (see add_edge)."""
+    if node in g._succ:
+        g.add_node(node, **attr)
+        return
+    g._succ[node] = {}
+    g._pred[node] = {}
+    g._node[node] = attr
+
+
 def note_of(names: NameRegistry, kind: str, title: str) -> str:
     folder = FOLDERS[kind]
     return names.path(folder, names.claim(folder, title))
@@ -122,7 +132,7 @@ def person_key(name: str) -> str:
 def person(g: nx.MultiDiGraph, names: NameRegistry, name: str) -> str:
     node = person_key(name)
     if node not in g:
-        g.add_node(node, type="person", label=" ".join(name.split()), note=note_of(names, "person", name), spellings=[name])
+        add_node(g, node, type="person", label=" ".join(name.split()), note=note_of(names, "person", name), spellings=[name])
     elif name not in g.nodes[node]["spellings"]:
         g.nodes[node]["spellings"].append(name)
     return node
@@ -142,20 +152,20 @@ def add_posts(g: nx.MultiDiGraph, corpus: Corpus, names: NameRegistry) -> list[s
     keys = post_node_keys(corpus)
     g.graph["posts"] = keys
     for post, pnode in zip(corpus.posts, keys):
-        g.add_node(pnode, type="post", label=post.title, note=note_of(names, "post", post.title), files=list(post.files))
+        add_node(g, pnode, type="post", label=post.title, note=note_of(names, "post", post.title), files=list(post.files))
         author = post.author or post.meta.get("unverified", {}).get("author")
         if author:
             add_edge(g, person(g, names, author), pnode, type="authored", **({} if post.author else {"unverified": True}))
         if not post.thread:
             continue
         tkey = "thread:" + pnode[5:]
-        g.add_node(tkey, type="thread", label=f"{post.title} — comments", note=note_of(names, "thread", f"{post.title} — comments"))
+        add_node(g, tkey, type="thread", label=f"{post.title} — comments", note=note_of(names, "thread", f"{post.title} — comments"))
         add_edge(g, tkey, pnode, type="part_of")
         for name in dict.fromkeys(post.thread.participants):
             add_edge(g, person(g, names, name), tkey, type="participated_in")
         for c in post.thread.comments:
             cnode = comment_key(pnode, c.id)
-            g.add_node(cnode, type="comment", label=f"Comment {c.id[1:]} on {post.title}", note=g.nodes[tkey]["note"],
+            add_node(g, cnode, type="comment", label=f"Comment {c.id[1:]} on {post.title}", note=g.nodes[tkey]["note"],
                        anchor=f"Comment {c.id[1:]}")
             add_edge(g, cnode, tkey, type="part_of")
             if c.author:
@@ -183,7 +193,7 @@ def concept_index(concepts: list[Concept]) -> dict[str, str]:
 
 def add_concepts(g: nx.MultiDiGraph, concepts: list[Concept], names: NameRegistry) -> None:
     for c in concepts:
-        g.add_node(f"concept:{c.name}", type="concept", label=c.name, note=note_of(names, "concept", c.name),
+        add_node(g, f"concept:{c.name}", type="concept", label=c.name, note=note_of(names, "concept", c.name),
                    aliases=list(c.aliases), abbreviations=list(c.abbreviations), discovered=c.discovered)
     index = {name_key(c.name): c.name for c in concepts}
     for c in concepts:
@@ -221,7 +231,7 @@ def add_items(g: nx.MultiDiGraph, corpus: Corpus, post_nodes: list[str], items: 
         node = f"item:{item.id}"
         found = item_post(posts_by_title, item)
         pnode = found[1] if found else None
-        g.add_node(node, type=item.type, label=title, note=item.note, key=item.key, post=pnode or "",
+        add_node(g, node, type=item.type, label=title, note=item.note, key=item.key, post=pnode or "",
                    block=item.block, in_comments=item.in_comments)
         where = comment_key(pnode, item.comment) if pnode and item.comment else pnode
         if where and where in g:
