@@ -49,15 +49,17 @@ def write_vault(vault: Path, files: Mapping[str, str | bytes] | Iterable[tuple[s
 
     overwrite_settings: write the build's `.obsidian/` files even over settings the user has
     (by default a settings file that exists and is not the one the last build wrote is kept).
-    A file whose new bytes are those of the old vault's file is hard-linked into the new vault
-    rather than written again (the old vault is left as it is until the swap); so is a Deferred
-    note that is unchanged, without rendering it.
+    A file whose new bytes are those of the old vault's file is kept rather than written again;
+    so is a Deferred note that is unchanged, without rendering it. New and changed files are
+    staged in a folder beside the vault while `files` is consumed (a render error leaves the old
+    vault as it was); then they are moved into the vault in place (see apply_in_place), or, where
+    that is not safe, the kept files are hard-linked into the staging folder and it is swapped in.
 
     stats: relative path -> [size, mtime_ns] of every file of the vault as the last build left
     it (this dict as that build filled it in; see Recorded), replaced by those of the new vault.
     """
     problems: list[Problem] = []
-    old = read_manifest(vault)
+    old, pending = read_manifest(vault), read_pending(vault)
     before = scan(vault)
     recorded = Recorded(vault, stats or {})
     new_stats: dict[str, list[int]] = {}
@@ -67,12 +69,14 @@ def write_vault(vault: Path, files: Mapping[str, str | bytes] | Iterable[tuple[s
     try:
         stage = Staging(staging)
         generated: dict[str, str] = {}
+        staged: list[str] = []
         for rel, content in (files.items() if isinstance(files, Mapping) else files):
             check_relative(rel)
-            if rel in generated:  # a second write could go through a hard link into the old vault
+            if rel in generated:
                 raise ValueError(f"{rel!r} is generated twice")
             if isinstance(content, Deferred):
-                if content.unchanged and keep_untouched(stage, old_root, rel, old.get(rel), before, recorded, new_stats):
+                if content.unchanged and rel not in pending and \
+                        keep_untouched(old_root, rel, old.get(rel), before, recorded, new_stats):
                     generated[rel] = old[rel]
                     continue
                 content = content.render()
@@ -80,28 +84,111 @@ def write_vault(vault: Path, files: Mapping[str, str | bytes] | Iterable[tuple[s
             generated[rel] = sha(fresh)  # what we wrote, so a later user edit can be told apart
             data = fresh
             if before.get(rel) == "file":
-                previous = old_root + rel
-                with open(previous, "rb") as f:
+                with open(old_root + rel, "rb") as f:
                     old_bytes = f.read()
-                    if old_bytes == fresh and stage.link(previous, rel):
+                    if old_bytes == fresh:
                         new_stats[rel] = stat_of(os.fstat(f.fileno()))
                         continue  # unchanged (and so holding nothing of the user's that fresh lacks)
-                data = keep_user_parts(rel, fresh, old_bytes, old.get(rel), overwrite_settings)
+                data = keep_user_parts(rel, fresh, old_bytes, ours(rel, old, pending), overwrite_settings)
                 if data != fresh and rel.startswith(".obsidian/"):
                     problems.append(Problem("info", "kept-user-settings",
                                             "kept your settings file (build with overwrite_settings to replace it)", rel))
             new_stats[rel] = stage.write(rel, data)
-        copy_user_files(vault, staging, before, set(generated), old, recorded, new_stats)
-        (staging / MANIFEST).write_text(manifest_text(generated), encoding="utf-8")
-        new_stats[MANIFEST] = stat_of(os.lstat(staging / MANIFEST))
-        swap(staging, vault)
-    except BaseException:
+            staged.append(rel)
+        if not pending and in_place_is_safe(vault, before, staged):
+            apply_in_place(vault, staging, before, generated, staged, old, recorded, new_stats)
+        else:
+            link_kept(old_root, stage, generated, set(staged), new_stats)
+            copy_user_files(vault, staging, before, set(generated), old, pending, recorded, new_stats)
+            (staging / MANIFEST).write_text(manifest_text(generated), encoding="utf-8")
+            new_stats[MANIFEST] = stat_of(os.lstat(staging / MANIFEST))
+            swap(staging, vault)
+    finally:
         shutil.rmtree(staging, ignore_errors=True)
-        raise
     if stats is not None:
         stats.clear()
         stats.update(new_stats)
     return problems
+
+
+def ours(rel: str, old: dict[str, str], pending: dict[str, str]) -> tuple[str, ...]:
+    """The digests of the bytes a build wrote at rel: the last build's, and after an interrupted
+    in-place apply also those it was moving in (the file may hold either)."""
+    return tuple(d for d in (old.get(rel), pending.get(rel)) if d is not None)
+
+
+def in_place_is_safe(vault: Path, before: dict[str, str], staged: list[str]) -> bool:
+    """The vault is a real folder with a manifest of ours, and every staged file goes where there
+    is a file or nothing, below real folders (or none yet): nothing we move can land on the
+    user's folder or pass through a symlink."""
+    if os.path.islink(vault) or before.get(MANIFEST) != "file":
+        return False
+    for rel in staged:
+        if before.get(rel, "file") != "file":
+            return False
+        folder = rel.rpartition("/")[0]
+        while folder:
+            kind = before.get(folder)
+            if kind == "dir":
+                break  # scan reached it through real folders only
+            if kind is not None:
+                return False
+            folder = folder.rpartition("/")[0]
+    return True
+
+
+def apply_in_place(vault: Path, staging: Path, before: dict[str, str], generated: dict[str, str],
+                   staged: list[str], old: dict[str, str], recorded: "Recorded",
+                   new_stats: dict[str, list[int]]) -> None:
+    """Move the staged files into the vault, drop the files the last build generated and this
+    one does not (unless the user edited them, as copy_user_files would), and write the manifest
+    last. Kept files and the user's are not touched. Before the first move, the old manifest is
+    rewritten with the staged files' digests as "pending": a build interrupted here leaves each of
+    them either as it was or as staged, and the next build (which then takes the full-folder path)
+    counts both as ours."""
+    root = os.fspath(vault) + "/"
+    if staged:
+        pending = {rel: generated[rel] for rel in staged}
+        journal = json.dumps({"generated": old, "pending": pending}, sort_keys=True)
+        write_atomic(vault / MANIFEST, journal.encode("utf-8"), staging)
+    folders = {""}
+    for rel in sorted(staged):
+        folder = rel.rpartition("/")[0]
+        if folder not in folders:
+            os.makedirs(root + folder, exist_ok=True)
+            folders.add(folder)
+        os.replace(os.path.join(staging, rel), root + rel)
+    for rel, kind in before.items():
+        if rel == MANIFEST or rel in generated or kind == "dir":
+            continue
+        path = root + rel
+        if rel in old and kind == "file" and recorded.untouched(path, rel, old[rel]):
+            os.unlink(path)  # generated by the last build, not by this one (folders stay, as in the full path)
+        else:
+            new_stats[rel] = stat_of(os.lstat(path))  # the user's
+    new_stats[MANIFEST] = write_atomic(vault / MANIFEST, manifest_text(generated).encode("utf-8"), staging)
+
+
+def write_atomic(path: Path, data: bytes, staging: Path) -> list[int]:
+    """Write path through a temporary file in the staging folder (not in the vault, where one left
+    by a crash would look like the user's); the [size, mtime_ns] of the file written."""
+    tmp = staging / MANIFEST
+    with open(tmp, "wb") as f:
+        f.write(data)
+    os.replace(tmp, path)
+    return stat_of(os.lstat(path))
+
+
+def link_kept(old_root: str, stage: "Staging", generated: dict[str, str], staged: set[str],
+              new_stats: dict[str, list[int]]) -> None:
+    """For the full-folder path: hard-link every generated file that was kept (not staged) from
+    the old vault into the staging folder (copied where the file system cannot link)."""
+    for rel in generated:
+        if rel in staged:
+            continue
+        if not stage.link(old_root + rel, rel):
+            shutil.copy2(old_root + rel, stage.path(rel))
+            new_stats[rel] = stat_of(os.lstat(stage.path(rel)))
 
 
 def stat_of(st: os.stat_result) -> list[int]:
@@ -125,24 +212,24 @@ class Recorded:
         self.stats = stats if valid else {}
         self.racy_from = manifest[1] if valid else 0  # nothing is trusted without a record
 
-    def untouched(self, path: str, rel: str, old_sha: str) -> list[int] | None:
+    def untouched(self, path: str, rel: str, old_sha: str | tuple[str, ...]) -> list[int] | None:
         """The stat of the old vault's file at `path` when it still holds what the last build
-        wrote there (`old_sha`, from the manifest); None when the user changed it."""
+        wrote there (`old_sha`, from the manifest, or any of such digests); None when the user
+        changed it."""
         st = stat_of(os.lstat(path))
         if st == self.stats.get(rel) and st[1] < self.racy_from:
             return st
         with open(path, "rb") as f:
-            return st if sha(f.read()) == old_sha else None
+            return st if sha(f.read()) in digests(old_sha) else None
 
 
-def keep_untouched(stage: "Staging", old_root: str, rel: str, old_sha: str | None, before: dict[str, str],
+def keep_untouched(old_root: str, rel: str, old_sha: str | None, before: dict[str, str],
                    recorded: Recorded, new_stats: dict[str, list[int]]) -> bool:
-    """Hard-link the old vault's file in when its bytes are still those the last build wrote."""
+    """Keep the old vault's file when its bytes are still those the last build wrote."""
     if old_sha is None or before.get(rel) != "file":
         return False
-    previous = old_root + rel
-    st = recorded.untouched(previous, rel, old_sha)
-    if st is None or not stage.link(previous, rel):
+    st = recorded.untouched(old_root + rel, rel, old_sha)
+    if st is None:
         return False  # the user edited it: render it again, to carry their parts over
     new_stats[rel] = st
     return True
@@ -220,18 +307,30 @@ def manifest_text(generated: dict[str, str]) -> str:
     return '{\n "generated": {\n' + lines + "\n }\n}\n"
 
 
-def read_manifest(vault: Path) -> dict[str, str]:
+def read_manifest(vault: Path, key: str = "generated") -> dict[str, str]:
     try:
-        return json.loads((vault / MANIFEST).read_text(encoding="utf-8")).get("generated", {})
+        found = json.loads((vault / MANIFEST).read_text(encoding="utf-8")).get(key, {})
     except (OSError, ValueError, AttributeError):
         return {}
+    return found if isinstance(found, dict) else {}
 
 
-def keep_user_parts(rel: str, new: bytes, old: bytes, old_sha: str | None, overwrite_settings: bool = False) -> bytes:
-    """The bytes to write for rel: the build's new bytes with the user's parts of the old file."""
+def read_pending(vault: Path) -> dict[str, str]:
+    """The files an interrupted in-place apply was moving in (see apply_in_place): {} normally."""
+    return read_manifest(vault, "pending")
+
+
+def digests(old_sha: str | tuple[str, ...] | None) -> tuple[str, ...]:
+    return (old_sha,) if isinstance(old_sha, str) else old_sha or ()
+
+
+def keep_user_parts(rel: str, new: bytes, old: bytes, old_sha: str | tuple[str, ...] | None,
+                    overwrite_settings: bool = False) -> bytes:
+    """The bytes to write for rel: the build's new bytes with the user's parts of the old file
+    (old_sha: the digest, or digests, of what a build wrote there)."""
     if rel.startswith(".obsidian/"):
         # settings the user had before the first build, or changed since we wrote them, are theirs
-        return new if overwrite_settings or sha(old) == old_sha else old
+        return new if overwrite_settings or sha(old) in digests(old_sha) else old
     if not rel.endswith(".md"):
         return new
     try:
@@ -270,7 +369,8 @@ def carry_user_section(old: str, new: str) -> str:
 
 
 def copy_user_files(vault: Path, staging: Path, before: dict[str, str], generated_now: set[str],
-                    generated_before: dict[str, str], recorded: Recorded, new_stats: dict[str, list[int]]) -> None:
+                    generated_before: dict[str, str], pending: dict[str, str], recorded: Recorded,
+                    new_stats: dict[str, list[int]]) -> None:
     """Everything in the old vault (`before`, from scan) that no build generated belongs to the
     user: carry it over (folders, symlinks as symlinks, files hard-linked where possible). A file
     an earlier build generated and this one does not is dropped, unless the user edited it since.
@@ -280,7 +380,8 @@ def copy_user_files(vault: Path, staging: Path, before: dict[str, str], generate
         if rel == MANIFEST or rel in generated_now:
             continue
         path = os.path.join(vault, rel)
-        if rel in generated_before and kind == "file" and recorded.untouched(path, rel, generated_before[rel]):
+        if kind == "file" and (rel in generated_before or rel in pending) and \
+                recorded.untouched(path, rel, ours(rel, generated_before, pending)):
             continue
         target = os.path.join(staging, rel)
         if kind == "dir":
