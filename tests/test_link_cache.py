@@ -120,3 +120,40 @@ def test_a_rebuild_after_a_changed_number_keeps_the_concept_analyses(tmp_path, m
     assert related == []
     build(options(tmp_path / "c", tmp_path / "clean"))
     assert outputs(tmp_path / "out", tmp_path) == outputs(tmp_path / "clean", tmp_path)
+
+
+def test_a_rebuild_after_a_retitled_post_keeps_the_concept_analyses(tmp_path, monkeypatch):
+    """A retitle renames the post's post, thread, comment and item nodes, none of which the
+    concept analyses read (they count items by the concepts they link, not by name)."""
+    from test_incremental import options, rebuild_recording
+
+    files = write_corpus(tmp_path / "c", 4)
+    build(options(tmp_path / "c", tmp_path / "out"))
+    text = files[2].read_text(encoding="utf-8")
+    edited = re.sub(r'(?m)^(title: "?)(.*)$', r"\1Renamed: \2", text, count=1)
+    assert edited != text
+    files[2].write_text(edited, encoding="utf-8")
+    related = rebuild_recording(monkeypatch, analyses, "related", lambda g, concept, *a: concept,
+                                tmp_path / "c", tmp_path / "out")
+    assert related == []
+    build(options(tmp_path / "c", tmp_path / "clean"))
+    assert outputs(tmp_path / "out", tmp_path) == outputs(tmp_path / "clean", tmp_path)
+
+
+def test_the_concept_inputs_key_reads_items_by_their_concepts_not_their_names():
+    def key(items: dict[str, list[str]], post: str = "post:P") -> str:
+        g = nx.MultiDiGraph()
+        for c in "ABC":
+            g.add_node(f"concept:{c}", type="concept", label=c)
+        g.add_node(post, type="post", label=post)
+        for i, about in items.items():
+            g.add_node(f"item:{i}", type="claim", label=i)
+            for c in about:
+                g.add_edge(f"item:{i}", f"concept:{c}", type="about")
+        g.add_edge(post, "concept:A", type="mentions", count=1)
+        adj = analyses.make_edge_index(g)
+        return analyses.concept_inputs_key(g, adj, analyses.importance(g, adj))
+
+    assert key({"1": ["A", "B"], "2": ["C"]}) == key({"x1": ["A", "B"], "x2": ["C"]}, post="post:Q")
+    assert key({"1": ["A", "B"], "2": ["C"]}) != key({"1": ["A"], "2": ["B", "C"]})  # same scores, other pairs
+    assert key({"1": ["A", "B"], "2": ["C"]}) == key({"1": ["A", "B"], "2": ["C"], "3": []})  # links nothing they read
