@@ -1,12 +1,16 @@
-"""Write the vault: atomically, keeping everything the user owns.
+"""Write the vault, keeping everything the user owns.
 
-The new vault is built in a temporary folder beside the old one and swapped in at the end, so a
-failed build leaves the previous vault as it was. The user owns: every file the build did not
-generate (tracked in MANIFEST), generated files they edited after the build stopped generating
-them, the `.obsidian/` settings they had or changed (unless overwrite_settings), the user-owned
-properties of generated notes (USER_FIELDS) and the text below the USER_MARKER line of generated
-notes. A file's bytes depend only on its content and the old vault, never on the order files come
-in, and the manifest is sorted: the same input gives the same bytes.
+New and changed files are written to a temporary folder beside the vault while they are rendered,
+so a failed render leaves the previous vault as it was; then they are moved into the vault, stale
+generated files removed and the manifest written last (a journal in the manifest lets the next
+build repair an interrupted move). The first build, and any where moving in place could land on
+or pass through something of the user's, build the whole vault in the temporary folder and swap
+it in. The user owns: every file the build did not generate (tracked in MANIFEST), generated
+files they edited after the build stopped generating them, the `.obsidian/` settings they had or
+changed (unless overwrite_settings), the user-owned properties of generated notes (USER_FIELDS)
+and the text below the USER_MARKER line of generated notes. A file's bytes depend only on its
+content and the old vault, never on the order files come in, and the manifest is sorted: the same
+input gives the same bytes.
 """
 from __future__ import annotations
 
