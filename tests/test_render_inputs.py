@@ -11,7 +11,7 @@ import pytest
 
 from vault_builder import link, render
 from vault_builder.models import Concept
-from vault_builder.render import concepts as concept_notes, items as item_notes, maps, pages
+from vault_builder.render import concepts as concept_notes, items as item_notes, maps
 from vault_builder.writer import Deferred
 
 from test_link_names import make_corpus
@@ -117,12 +117,12 @@ def test_unchanged_inputs_make_no_values(monkeypatch):
     rendered(corpus, items, concepts, cache)
     calls = []
     for module, name in ((item_notes, "item_values"), (concept_notes, "concept_values"),
-                         (pages, "person_values"), (maps, "concept_map")):
+                         (maps, "concept_map")):
         real = getattr(module, name)
         monkeypatch.setattr(module, name, lambda *a, real=real, name=name: calls.append(name) or real(*a))
     again = rendered(corpus, items, concepts, cache, text=False)
     assert calls == []
-    assert all(kept for path, (_, kept) in again.items() if path.startswith(("Claims/", "Concepts/", "People/"))
+    assert all(kept for path, (_, kept) in again.items() if path.startswith(("Claims/", "Concepts/"))
                or path.endswith("Concept map.canvas"))
 
 
@@ -202,11 +202,9 @@ def test_a_debate_map_is_kept_until_an_answer_in_it_changes():
 
 @pytest.mark.parametrize("edit, changed", [
     (new_concept, lambda path: path.endswith("Concept map.canvas")),
-    (retitle_b, lambda path: path.startswith("People/")),
 ])
 def test_a_page_whose_inputs_changed_is_rendered_again(edit, changed):
-    """The concept map shows every concept (a new one moves it); a person note links to the
-    person's posts (a retitled post moves its note)."""
+    """The concept map shows every concept: a new one moves it."""
     corpus, items, concepts = answered_across_posts()
     cache: dict = {}
     first = rendered(corpus, items, concepts, cache)

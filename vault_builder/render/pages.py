@@ -20,7 +20,7 @@ def render(ctx: Ctx) -> Iterator[tuple[str, str | Deferred]]:
     a note cache, as Deferred (see items.render)."""
     for node in sorted(n for n, t in ctx.g.nodes(data="type") if t == "person"):
         note = ctx.node(node)["note"]
-        yield note, ctx.note(note, partial(person_values, ctx, node), partial(person_inputs, ctx, node))
+        yield note, ctx.note(note, partial(person_values, ctx, node))
     for key, values in (("home", home_values), ("reading_order", reading_order_values),
                         ("concepts", concept_index_values), ("claims", claims_values),
                         ("debates", debates_values), ("people", people_values)):
@@ -67,21 +67,6 @@ def person_values(ctx: Ctx, node: str) -> tuple[jinja2.Template, dict]:
         concepts=[f"{ctx.link(c)} ({concepts[c]})" for c in top],
         counts={k: len(set(v)) for k, v in wrote.items()}, people=ctx.page_link("people"),
     )
-
-
-def person_inputs(ctx: Ctx, node: str) -> tuple:
-    """Everything person_values reads, as plain data (see items.item_inputs): the person's node,
-    the people page and each edge out of the person in graph order (it decides the order of ties)
-    with its target's node, extraction rank and concepts (their notes and labels), not the items'
-    text. Keep in step with person_values."""
-    nodes, rank = ctx.nodes, ctx.item_rank
-    wrote = []
-    for _, target, edata in ctx.g.out_edges(node, data=True):
-        if edata["type"] in ("authored", "participated_in"):
-            concepts = ctx.out(target, "about") + ctx.out(target, "defines")
-            wrote.append((target, edata["type"], edata.get("unverified"), nodes[target], rank.get(target),
-                          [(c, nodes[c]["note"], nodes[c]["label"]) for c in concepts]))
-    return ("person.md.j2", nodes[node], ctx.page("people"), wrote)
 
 
 def counts(ctx: Ctx) -> dict:
