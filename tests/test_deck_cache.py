@@ -200,6 +200,19 @@ def test_a_damaged_collection_is_written_again(tmp_path, monkeypatch, name, dama
     assert written.count(written[0]) == 3 and len(written) == 3 * notes  # first, again, plain
 
 
+def test_a_collection_that_does_not_read_is_written_again(tmp_path):
+    """Damaged behind the index's back (its size and mtime kept): written anew, no traceback."""
+    def damage(cache):
+        db = cache.with_name("deck.anki2")
+        stat = db.stat()
+        db.write_bytes(b"\x55" * stat.st_size)
+        os.utime(db, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    (cached, cached_report), (plain, plain_report) = rebuild_both(
+        tmp_path, make_items(), changes(make_items()), damage)
+    assert cached == plain
+    assert cached_report == plain_report
+
+
 def test_a_build_that_stops_leaves_no_trusted_collection(tmp_path, monkeypatch):
     cache = tmp_path / "deck.marshal"
     build_deck(make_items(), tmp_path / "a", now=T0, cache_path=cache)

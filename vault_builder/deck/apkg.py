@@ -1,6 +1,7 @@
 """Writing the .apkg: genanki's collection with our own note ids and mod times, zipped deterministically."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import json
@@ -59,12 +60,17 @@ def _write_apkg(path: Path, specs: list[_NoteSpec], models: list[genanki.Model],
         kept = _Collection(collection)
         old_rows = kept.open()
         try:
-            if old_rows is None:
+            cards = None
+            if old_rows is not None:
+                found: list[Problem] = []
+                with contextlib.suppress(sqlite3.DatabaseError):  # a file that does not read
+                    cards = _update_collection(str(collection), old_rows, root, used, specs,
+                                               model_by, model_state, found)
+                    problems += found
+            if cards is None:
+                collection.parent.mkdir(parents=True, exist_ok=True)
                 cards = _write_collection(str(collection), root, used, specs, model_by,
                                           model_state, problems)
-            else:
-                cards = _update_collection(str(collection), old_rows, root, used, specs, model_by,
-                                           model_state, problems)
             _zip_atomic(path, str(collection))
         except BaseException:
             collection.unlink(missing_ok=True)
