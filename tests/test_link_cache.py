@@ -103,7 +103,8 @@ def test_the_concept_inputs_key_changes_with_the_edges_even_when_the_scores_do_n
         return analyses.concept_inputs_key(g, adj, analyses.importance(g, adj))
 
     assert key([("1", "A"), ("2", "B")]) == key([("1", "A"), ("2", "B")])
-    assert key([("1", "A"), ("2", "B")]) != key([("2", "A"), ("1", "B")])
+    assert key([("1", "A"), ("2", "B")]) == key([("2", "A"), ("1", "B")])  # the same but for names
+    assert key([("1", "A"), ("2", "B")]) != key([("1", "A"), ("1", "B")])  # the same scores: A and B now related
 
 
 def test_a_rebuild_after_a_changed_number_keeps_the_concept_analyses(tmp_path, monkeypatch):

@@ -267,30 +267,25 @@ _ANALYSED = (*CONCEPT_LINKS, "prerequisite")
 
 def concept_inputs_key(g: nx.MultiDiGraph, adj: EdgeIndex, score: dict[str, int]) -> str:
     """A digest of all that concept_analyses() reads: the scores, the concepts' labels, the
-    prerequisite edges, and for every concept and kind of about/mentions/defines edge the items
-    at their starts, each told by its type and its concept_links() (what related() counts of
-    it), as a sorted list. Other nodes' names are no part of it: retitling a post renames its
-    post, comment and item nodes and leaves the analyses as they were, and so does a changed
-    sentence (item titles). Strings joined, not repr() of the values: half the time."""
+    prerequisite edges, and the items with their type and the concepts at the ends of their
+    about/mentions/defines edges (what related() counts), as a sorted list. No node's name but
+    the concepts' is part of it: retitling a post renames its post, comment and item nodes and
+    leaves the analyses as they were, and so does a changed sentence (item titles). Strings
+    joined, not repr() of the values: half the time."""
     nodes = g.nodes
     lines = [code_version(), *(f"{c}\0{n}\0{nodes[c]['label']}" for c, n in sorted(score.items()))]
-    told: dict[str, str] = {}  # item -> its type and concept ends
-    for v, by_type in adj.into.items():
-        if v not in score:  # not a concept: prerequisite and concept links end at concepts
-            continue
-        for kind in CONCEPT_LINKS:
-            starts = [told.get(u) or told.setdefault(u, _told(nodes[u]["type"], adj, u)) for u in by_type.get(kind, ())]
-            if starts:
-                lines.append(f"{v}\0{kind}\0" + "\0".join(sorted(s for s in starts if s)))
-        if "prerequisite" in by_type:
-            lines.append(f"{v}\0prerequisite\0" + "\0".join(by_type["prerequisite"]))
+    lines += sorted(f"{v}\0" + "\0".join(by_type["prerequisite"]) for v, by_type in adj.into.items() if "prerequisite" in by_type)
+    out = adj.out
+    items = []
+    for u, t in g.nodes(data="type"):
+        by_type = out.get(u)
+        if by_type and t in ITEM_TYPES:
+            ends = "\1".join(f"{kind}\2" + "\2".join(by_type[kind]) for kind in CONCEPT_LINKS if kind in by_type)
+            if ends:
+                items.append(f"{t}\1{ends}")
+    items.sort()
+    lines += items
     return hashlib.sha1("\n".join(lines).encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def _told(kind: str, adj: EdgeIndex, item: str) -> str:
-    """An item as concept_analyses() sees it ("" for a node that is not an item: only its count
-    of mentions is read, in the scores)."""
-    return kind + "\1" + "\1".join(concept_links(adj, item)) if kind in ITEM_TYPES else ""
 
 
 def cached_concept_analyses(cached: dict | None, key: str, score: dict[str, int]) -> dict | None:
