@@ -18,10 +18,6 @@ from .notetypes import _models
 from .state import STATE_VERSION, _load_state, _stamp_models, _stamp_notes, _write_removed
 
 
-COLLECTION = "deck.anki2"
-"""The last package's collection, kept in the folder of the cards cache (see ``apkg._Collection``)."""
-
-
 @dataclass
 class DeckReport:
     """What ``build_deck`` wrote."""
@@ -55,8 +51,7 @@ def build_deck(
     """Write ``out_dir/slt.apkg`` and ``out_dir/state.json`` (and ``out_dir/removed.txt`` while
     some earlier note is no longer produced; a stale ``removed.txt`` is deleted once every such
     note has come back).  ``now`` (seconds since the epoch) is for tests.  ``cache_path``: the
-    cards cache (``deck.cache``) to reuse and update, with the collection (``COLLECTION``) beside
-    it; None = render every item and write the collection from scratch.  Never prints.
+    cards cache (``deck.cache``) to reuse and update; None = render every item.  Never prints.
     """
     out_dir = Path(out_dir)
     now = time.time() if now is None else now
@@ -78,9 +73,7 @@ def build_deck(
         state_items[keys[it.id]] = {"id": it.id, "type": it.type, "post": it.post,
                                     "text": it.text}
 
-    # The collection is kept beside the cards cache, so a rebuild writes only the changed notes.
-    collection = cache_path.with_name(COLLECTION) if cache_path is not None else None
-    decks = _write_apkg(out_dir / "slt.apkg", specs, models, new_state_models, problems, collection)
+    decks = _write_apkg(out_dir / "slt.apkg", specs, models, new_state_models, problems)
 
     new_state = {
         "format": "vault-builder anki state",
@@ -103,9 +96,8 @@ def _all_cards(items: list[Item], keys: dict[str, str], vault_name: str, cache_p
     unchanged (rendering the Markdown and math is most of the cost), else made and cached."""
     by_id = {it.id: it for it in items}
     renderer = _Renderer()
-    old, in_file = cards_cache.read(cache_path) if cache_path is not None else ({}, None)
+    old = cards_cache.load(cache_path) if cache_path is not None else {}
     made: dict = {}  # digest -> (specs, problems): the cache to save
-    rendered: dict = {}  # the same, of the items not found in the cache
     specs: list[_NoteSpec] = []
     for it in items:
         key = keys[it.id]
@@ -122,15 +114,9 @@ def _all_cards(items: list[Item], keys: dict[str, str], vault_name: str, cache_p
         specs += item_specs
         if digest is not None:
             made[digest] = (item_specs, item_problems or ())  # most have none: one shared empty tuple
-            if hit is None:
-                rendered[digest] = made[digest]
     del old, renderer
     if cache_path is not None:
-        live = len(made) - len(rendered)  # of the entries in the file
-        if in_file is not None and live and in_file - live <= live:
-            cards_cache.append(cache_path, rendered)
-        else:
-            cards_cache.save(cache_path, made)
+        cards_cache.save(cache_path, made)
     return specs
 
 

@@ -9,9 +9,7 @@ Note ids and mod times are not cached: they still come from state.json (``_stamp
 The file is marshal, not JSON: it holds every card's HTML (25 MB of JSON at 400 posts), which
 JSON writes and reads in 0.29 s, more than half of what the cache saves; marshal takes 0.08 s.
 It is written in chunks of ``CHUNK`` items, each with its SHA-1, so no copy of the whole cache is
-ever in memory and a damaged chunk is noticed.  A rebuild appends a chunk of the items it
-rendered (``append``) while at most half of the file's entries are stale, else writes the file
-anew with this build's entries only.  A file, chunk or entry that does not read means
+ever in memory and a damaged chunk is noticed.  A file, chunk or entry that does not read means
 those items are rendered again, never a traceback.
 """
 from __future__ import annotations
@@ -67,30 +65,20 @@ def restore(cached: Entry) -> tuple[list[_NoteSpec], list[Problem]] | None:
 
 def load(path: Path) -> dict[bytes, Entry]:
     """digest -> entry from the last build; {} when the file is missing, damaged or from other code."""
-    return read(path)[0]
-
-
-def read(path: Path) -> tuple[dict[bytes, Entry], int | None]:
-    """(digest -> entry, the number of entries in the file) from the last builds; the number is
-    None unless every chunk read and checked out to the end of the file (only then may
-    ``append`` add to it).  ({}, None) when the file is missing, damaged or from other code."""
     cache: dict[bytes, Entry] = {}
-    entries = 0
     try:
         with open(path, "rb") as fh:
-            size = os.fstat(fh.fileno()).st_size
             if marshal.load(fh) != (FORMAT, code_version()):
-                return {}, None
-            while fh.tell() < size:
-                check, blob = marshal.load(fh)
-                if hashlib.sha1(blob).digest() != check:
-                    return cache, None  # a damaged chunk: read on, but never append to it
-                chunk = marshal.loads(blob)
-                entries += len(chunk)
-                cache.update(chunk)
-            return cache, entries
+                return {}
+            while True:
+                try:
+                    check, blob = marshal.load(fh)
+                except EOFError:
+                    return cache
+                if hashlib.sha1(blob).digest() == check:
+                    cache.update(marshal.loads(blob))
     except (OSError, EOFError, ValueError, TypeError):
-        return cache, None
+        return cache
 
 
 def save(path: Path, made: dict[bytes, tuple[list[_NoteSpec], list[Problem]]]) -> None:
@@ -101,27 +89,11 @@ def save(path: Path, made: dict[bytes, tuple[list[_NoteSpec], list[Problem]]]) -
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(tmp, "wb") as fh:
             marshal.dump((FORMAT, code_version()), fh)
-            _write_chunks(fh, made)
+            pairs = list(made.items())
+            for start in range(0, len(pairs), CHUNK):
+                blob = marshal.dumps({digest: entry(*made_by_item)
+                                      for digest, made_by_item in pairs[start:start + CHUNK]})
+                marshal.dump((hashlib.sha1(blob).digest(), blob), fh)
         os.replace(tmp, path)
     except (OSError, ValueError):
         tmp.unlink(missing_ok=True)
-
-
-def append(path: Path, made: dict[bytes, tuple[list[_NoteSpec], list[Problem]]]) -> None:
-    """Add entries to the file ``read`` found whole (the rest of it is as the last build left
-    it: a one-file rebuild writes its few changed items, not 17 MB).  A chunk cut short (a
-    build that stopped while appending) fails its check or does not read: the next build reads
-    the chunks before it, renders the rest and writes the file anew."""
-    try:
-        with open(path, "ab") as fh:
-            _write_chunks(fh, made)
-    except (OSError, ValueError):
-        path.unlink(missing_ok=True)
-
-
-def _write_chunks(fh, made: dict[bytes, tuple[list[_NoteSpec], list[Problem]]]) -> None:
-    pairs = list(made.items())
-    for start in range(0, len(pairs), CHUNK):
-        blob = marshal.dumps({digest: entry(*made_by_item)
-                              for digest, made_by_item in pairs[start:start + CHUNK]})
-        marshal.dump((hashlib.sha1(blob).digest(), blob), fh)
