@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import networkx as nx
+import pytest
 
 from vault_builder import graph as analyses, link
 from vault_builder.pipeline import build
@@ -107,31 +108,19 @@ def test_the_concept_inputs_key_changes_with_the_edges_even_when_the_scores_do_n
     assert key([("1", "A"), ("2", "B")]) != key([("1", "A"), ("1", "B")])  # the same scores: A and B now related
 
 
-def test_a_rebuild_after_a_changed_number_keeps_the_concept_analyses(tmp_path, monkeypatch):
+@pytest.mark.parametrize("edit", [
+    (r"at (\d+) samples", r"at 1\1 samples"),  # a changed number
+    # a retitle renames the post's post, thread, comment and item nodes, none of which the concept
+    # analyses read (they count items by the concepts they link, not by name)
+    (r'(?m)^(title: "?)(.*)$', r"\1Renamed: \2"),
+], ids=["changed number", "retitled post"])
+def test_a_rebuild_after_an_edit_that_links_no_other_concepts_keeps_the_concept_analyses(tmp_path, monkeypatch, edit):
     from test_incremental import options, rebuild_recording
 
     files = write_corpus(tmp_path / "c", 4)
     build(options(tmp_path / "c", tmp_path / "out"))
     text = files[2].read_text(encoding="utf-8")
-    edited = re.sub(r"at (\d+) samples", r"at 1\1 samples", text, count=1)
-    assert edited != text
-    files[2].write_text(edited, encoding="utf-8")
-    related = rebuild_recording(monkeypatch, analyses, "related", lambda g, concept, *a: concept,
-                                tmp_path / "c", tmp_path / "out")
-    assert related == []
-    build(options(tmp_path / "c", tmp_path / "clean"))
-    assert outputs(tmp_path / "out", tmp_path) == outputs(tmp_path / "clean", tmp_path)
-
-
-def test_a_rebuild_after_a_retitled_post_keeps_the_concept_analyses(tmp_path, monkeypatch):
-    """A retitle renames the post's post, thread, comment and item nodes, none of which the
-    concept analyses read (they count items by the concepts they link, not by name)."""
-    from test_incremental import options, rebuild_recording
-
-    files = write_corpus(tmp_path / "c", 4)
-    build(options(tmp_path / "c", tmp_path / "out"))
-    text = files[2].read_text(encoding="utf-8")
-    edited = re.sub(r'(?m)^(title: "?)(.*)$', r"\1Renamed: \2", text, count=1)
+    edited = re.sub(*edit, text, count=1)
     assert edited != text
     files[2].write_text(edited, encoding="utf-8")
     related = rebuild_recording(monkeypatch, analyses, "related", lambda g, concept, *a: concept,

@@ -74,16 +74,13 @@ def test_a_render_error_leaves_the_vault_as_it_was(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["vault"]
 
 
-@pytest.mark.parametrize("moves", [0, 1, 2, 3, 4])
-def test_a_build_interrupted_while_applying_is_repaired_by_the_next(tmp_path, monkeypatch, moves):
-    """A kill during the apply: some staged files moved in, others not, stale files not yet removed."""
-    vault = tmp_path / "vault"
-    write_vault(vault, FIRST)
-    with_user_files(vault)
+def interrupt_apply(vault: Path, monkeypatch, moves: int) -> None:
+    """Build SECOND over `vault` and stop it as a kill would, after the journal and `moves` of
+    its files were moved in (the manifest never)."""
     real_replace, done = os.replace, []
 
     def replace(src, dst):
-        if len(done) == moves + 1:  # the journal, then `moves` of the 4 files (the manifest never)
+        if len(done) == moves + 1:
             raise KeyboardInterrupt("killed")
         done.append(dst)
         real_replace(src, dst)
@@ -91,6 +88,15 @@ def test_a_build_interrupted_while_applying_is_repaired_by_the_next(tmp_path, mo
     with pytest.raises(KeyboardInterrupt):
         write_vault(vault, SECOND)
     monkeypatch.setattr(writer.os, "replace", real_replace)
+
+
+@pytest.mark.parametrize("moves", [0, 1, 2, 3, 4])
+def test_a_build_interrupted_while_applying_is_repaired_by_the_next(tmp_path, monkeypatch, moves):
+    """A kill during the apply: some staged files moved in, others not, stale files not yet removed."""
+    vault = tmp_path / "vault"
+    write_vault(vault, FIRST)
+    with_user_files(vault)
+    interrupt_apply(vault, monkeypatch, moves)
     assert writer.read_pending(vault)  # the journal is there
     write_vault(vault, FIRST)  # what it had moved in counts as generated: replaced or dropped
     reference = tmp_path / "ref"
@@ -107,17 +113,7 @@ def test_an_interrupted_apply_then_the_same_build_gives_the_clean_vault(tmp_path
     vault = tmp_path / "vault"
     write_vault(vault, FIRST)
     with_user_files(vault)
-    real_replace, done = os.replace, []
-
-    def replace(src, dst):
-        if len(done) == moves + 1:
-            raise KeyboardInterrupt("killed")
-        done.append(dst)
-        real_replace(src, dst)
-    monkeypatch.setattr(writer.os, "replace", replace)
-    with pytest.raises(KeyboardInterrupt):
-        write_vault(vault, SECOND)
-    monkeypatch.setattr(writer.os, "replace", real_replace)
+    interrupt_apply(vault, monkeypatch, moves)
     write_vault(vault, SECOND)
     assert tree(vault) == clean(tmp_path, "ref")
 
