@@ -132,9 +132,9 @@ def _note_rows(specs: list[_NoteSpec], model_by: dict[str, genanki.Model], cards
     position = {name: i for i, name in enumerate(DECK_IDS)}
     for due, spec in sorted(enumerate(specs), key=lambda pair: position[pair[1].deck]):
         model, fields = model_by[spec.model], spec.field_list
-        if any(" " in tag for tag in spec.tags):
-            tag = next(tag for tag in spec.tags if " " in tag)
-            raise ValueError(f'Tag "{tag}" contains a space; this is not allowed!')
+        for tag in spec.tags:
+            if " " in tag:
+                raise ValueError(f'Tag "{tag}" contains a space; this is not allowed!')
         flds = "\x1f".join(fields)
         for invalid in spec.invalid_tags():
             problems.append(Problem("warning", "anki-genanki", _INVALID_HTML.format(invalid)))
