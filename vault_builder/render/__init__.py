@@ -182,10 +182,7 @@ class Ctx:
         when the text is the same."""
         if self.note_cache is not None and inputs is None:
             template, data = values()
-            key = note_key(template, data)
-            unchanged = self.previous_keys.get(path) == key
-            self.note_cache[path] = key
-            return Deferred(lambda: template.render(data), unchanged)
+            return Deferred(partial(template.render, data), self.keyed(path, note_key(template, data)))
         return self.made(path, partial(render_values, values), inputs)
 
     def made(self, path: str, text: Callable[[], str], inputs: Callable[[], object] | None) -> str | Deferred:
@@ -196,9 +193,12 @@ class Ctx:
             key = inputs_key(inputs())
         except ValueError:  # not plain data (marshal): no key, made every time
             return text()
-        unchanged = self.previous_keys.get(path) == key
+        return Deferred(text, True) if self.keyed(path, key) else text()
+
+    def keyed(self, path: str, key: str) -> bool:
+        """Record `key` as what this build makes `path` from; whether the last build made it from that."""
         self.note_cache[path] = key
-        return Deferred(text, True) if unchanged else text()
+        return self.previous_keys.get(path) == key
 
     def item_digest(self, inode: str) -> bytes:
         """Digest of everything a note may read about an item: its fields, its node and its post
@@ -344,7 +344,7 @@ def inputs_key(inputs) -> str:
     inputs (plain data that names its template)."""
     from ..buildcache import code_version
 
-    return hashlib.sha1(marshal.dumps((code_version(), inputs), 2)).hexdigest()
+    return digest((code_version(), inputs)).hex()
 
 
 def note_key(template: jinja2.Template, values: dict) -> str:

@@ -194,7 +194,6 @@ def debate_map(ctx: Ctx, pnode: str) -> str:
     return dump(nodes, edges)
 
 
-
 def debate_inputs(ctx: Ctx, pnode: str) -> tuple:
     """Everything debate_map reads, as plain data (see items.item_inputs): the post's note and its
     items with their notes, flags and answers. Keep in step with debate_map."""
