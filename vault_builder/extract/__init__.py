@@ -402,8 +402,7 @@ def _finished(posts: list[Post], entries: list[dict], keys: list[str], proto: St
 
     if "against.other-post" not in proto.disabled:
         titles = Titles(count)
-        if any(_names_other_post(titles, r[4], r[1].post) for _, recs in chunks for r in recs) \
-                or any(_names_other_post(titles, r[4], r[1].post) for recs in runs for r in recs):
+        if any(_names_other_post(titles, r[4], r[1].post) for recs in [*(recs for _, recs in chunks), *runs] for r in recs):
             state = fresh_state()
             for post, entry in zip(posts, entries):
                 _second_pass(state, post, entry, fresh)

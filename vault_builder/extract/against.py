@@ -44,9 +44,6 @@ class Pool(list):
             self.by_post.setdefault(k.item.post, []).append(k)
         self.titles = Titles(self.by_post)
 
-    def heads_in(self, context: str) -> list[str]:
-        return self.titles.heads_in(context)
-
 
 def _same_post(c: Cand, pool: list[Cand]) -> list[Cand]:
     """The pool's candidates of c's post, in pool order."""
@@ -130,7 +127,7 @@ def against_other_post(c: Cand, pool: list[Cand]) -> Cand | None:
     """A counterexample that names another post of the corpus by its title (its first five words)
     targets the most similar claim of that post."""
     pool = pool if isinstance(pool, Pool) else Pool(pool)
-    for title in pool.heads_in(other_post_context(c)):
+    for title in pool.titles.heads_in(other_post_context(c)):
         if title != c.item.post:
             return _most_similar(c, [k for k in pool.by_post[title] if not k.item.in_comments])
     return None

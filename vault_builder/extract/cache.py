@@ -35,11 +35,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from sys import intern
+from dataclasses import fields
 from functools import lru_cache
 from pathlib import Path
-
-from dataclasses import fields
+from sys import intern
 
 from .. import buildcache
 from ..models import Concept, Item, Post

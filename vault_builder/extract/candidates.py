@@ -51,7 +51,7 @@ class State:
     para_base: int = 0
     """Paragraphs numbered outside `paras` before the next new one (of posts run in other states)."""
     sents: list = field(default_factory=list)
-    """Every sentence of its posts (linked to each other: see extract._release)."""
+    """Every sentence of its posts (linked to each other: see extract._items_of)."""
 
 
 _CONTENT_WORD = re.compile(r"[a-z][a-z0-9'-]{2,}")

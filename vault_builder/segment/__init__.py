@@ -20,7 +20,7 @@ from .. import mathtext
 from ..models import Block, Corpus, Post, Problem, SourceFile
 from .seams import guess_post_start, guess_thread_start
 from .formats import READERS, RawPost
-from .found import DAMAGED, FileRead, Found, new_entry, post_of_value, post_value, read_entry
+from .found import DAMAGED, FileRead, Found, new_entry, post_of_value, post_value, read_entry, read_found
 from .merge import Body, cut_threads_by_twins, group_duplicates, merge_group, split_blocks, split_thread
 from .threads import build_thread
 
@@ -79,17 +79,14 @@ def read_cached(src: SourceFile, reader, cache: dict | None, used: dict) -> tupl
     manifest entry and the segment code are the same as when the entry was made (a one-file
     change then reads one file)."""
     if cache is None:
-        source = FileRead(src, reader, "")
-        raws, problems = source.read()
-        return [Found.read(source, n, raw) for n, raw in enumerate(raws)], problems
+        return read_found(FileRead(src, reader, ""))
     key = source_key(src)
     entry = cache.get(key)
     source = FileRead(src, reader, key, entry.get("made") if isinstance(entry, dict) else None)
     try:
         found, problems = read_entry(entry, source)
     except DAMAGED:  # no entry, or one that does not read: read the file
-        raws, problems = source.read()
-        found = [Found.read(source, n, raw) for n, raw in enumerate(raws)]
+        found, problems = read_found(source)
     used[key] = new_entry(found, problems, source)
     return found, problems
 

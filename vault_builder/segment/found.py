@@ -61,7 +61,7 @@ class Found:
 
     @classmethod
     def read(cls, source: FileRead, n: int, raw: RawPost) -> Found:
-        """info["body"] is filled in by pack_read, when the cache is kept."""
+        """info["body"] is packed by keep_made (segment/__init__.py), when the cache is kept."""
         body = Body.of(raw.blocks)
         info = {"fmt": raw.fmt, "undecided": raw.thread_undecided, "blocks": len(raw.blocks),
                 "thread": len(raw.thread), "body": body}
@@ -147,6 +147,12 @@ def ends_fit(ends, both: bool) -> bool:
     """both: a guessed seam has blocks on either side (its problem names the first after it)."""
     return (isinstance(ends, list) and len(ends) == 2 and not (both and None in ends)
             and all(e is None or isinstance(e, list) and len(e) == 2 and all(isinstance(x, str) for x in e) for e in ends))
+
+
+def read_found(source: FileRead) -> tuple[list[Found], list[Problem]]:
+    """A file's posts and problems as its reader finds them (no entry, or a damaged one)."""
+    raws, problems = source.read()
+    return [Found.read(source, n, raw) for n, raw in enumerate(raws)], problems
 
 
 def read_entry(entry: dict, source: FileRead) -> tuple[list[Found], list[Problem]]:
