@@ -192,18 +192,50 @@ def test_damaged_stage_caches_are_redone_not_trusted(tmp_path):
     out = tmp_path / "out"
     build(options(tmp_path / "c", out))
     for stage, bad in (("segment", {"posts": [{"title": 1}]}), ("extract", {"units": ["{not json"], "defs": []})):
-        path = out / buildcache.CACHE_DIR / f"{stage}.json"
-        entries = json.loads(path.read_text(encoding="utf-8"))
-        path.write_text(json.dumps({key: bad for key in entries}), encoding="utf-8")
-    path = out / buildcache.CACHE_DIR / "render.json"
-    render = json.loads(path.read_text(encoding="utf-8"))
+        entries = buildcache.load_stage_cache(out, stage)
+        assert entries
+        buildcache.save_stage_cache(out, stage, {key: bad for key in entries})
+    render = buildcache.load_stage_cache(out, "render")
     render["notes"] = {note: ["not", "a", "key"] for note in render["notes"]}
     render["files"] = {file: "not a stat" for file in render["files"]}
-    path.write_text(json.dumps(render), encoding="utf-8")
+    buildcache.save_stage_cache(out, "render", render)
     files[1].write_text(files[1].read_text(encoding="utf-8").replace(" the ", " a ", 1), encoding="utf-8")
     build(options(tmp_path / "c", out))
     build(options(tmp_path / "c", tmp_path / "clean"))
     assert outputs(out, tmp_path) == outputs(tmp_path / "clean", tmp_path)
+
+
+def test_a_stage_cache_file_with_damaged_bytes_reads_as_empty(tmp_path):
+    """A flipped byte anywhere in a stage cache file (disk damage, a truncated copy) is caught by
+    its checksum: the stage starts from nothing, and the rebuild still equals a clean build."""
+    files = write_corpus(tmp_path / "c", 4)
+    out = tmp_path / "out"
+    build(options(tmp_path / "c", out))
+    for stage in ("segment", "extract", "link", "render"):
+        assert buildcache.load_stage_cache(out, stage)
+        path = out / buildcache.CACHE_DIR / f"{stage}{buildcache.STAGE_SUFFIX}"
+        data = bytearray(path.read_bytes())
+        data[len(data) // 2] ^= 0x55
+        path.write_bytes(bytes(data))
+        assert buildcache.load_stage_cache(out, stage) == {}
+    (out / buildcache.CACHE_DIR / f"segment{buildcache.STAGE_SUFFIX}").write_bytes(b"short")
+    assert buildcache.load_stage_cache(out, "segment") == {}
+    files[1].write_text(files[1].read_text(encoding="utf-8").replace(" the ", " a ", 1), encoding="utf-8")
+    build(options(tmp_path / "c", out))
+    build(options(tmp_path / "c", tmp_path / "clean"))
+    assert outputs(out, tmp_path) == outputs(tmp_path / "clean", tmp_path)
+
+
+def test_stage_caches_keep_their_values_and_drop_the_old_json_files(tmp_path):
+    out = tmp_path / "out"
+    (out / buildcache.CACHE_DIR).mkdir(parents=True)
+    (out / buildcache.CACHE_DIR / "link.json").write_text("{}", encoding="utf-8")
+    cache = {"a": ("x", 1, None, [b"\0", 2.5]), "b": {"c": ["d"]}}
+    buildcache.save_stage_cache(out, "link", cache)
+    assert buildcache.load_stage_cache(out, "link") == cache
+    assert not (out / buildcache.CACHE_DIR / "link.json").exists()
+    buildcache.save_stage_cache(out, "link", {"not plain data": object()})  # not written, no error
+    assert buildcache.load_stage_cache(out, "link") == cache
 
 
 def test_recorded_output_stats_are_those_on_disk(tmp_path):

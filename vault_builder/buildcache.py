@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 import os
 import sys
 from dataclasses import asdict
@@ -29,6 +30,8 @@ from .models import Problem
 CACHE_DIR = ".cache"
 """Under the output folder; ignored by the vault (it lives beside vault/, not in it)."""
 STATE = "build.json"
+STAGE_SUFFIX = ".marshal"
+"""The stage caches' files: `<stage>.marshal` (load_stage_cache)."""
 SKIPPED_OUTPUTS = {"build-report.json"}
 """Rewritten by every real build with its own timings; not part of what a no-op must keep intact."""
 
@@ -119,7 +122,7 @@ def save(out: Path, print_: str, problems: list[Problem], counts: dict) -> None:
 
 
 def load_render_cache(out: Path) -> tuple[dict, dict]:
-    """The render stage's record of the vault the last build wrote (`<out>/.cache/render.json`):
+    """The render stage's record of the vault the last build wrote (`<out>/.cache/render.marshal`):
     note path -> note key (render.Ctx.note_cache) and vault file -> [size, mtime_ns]
     (writer.write_vault's stats); empty where missing or damaged (then every note is rendered,
     every old file read)."""
@@ -152,27 +155,39 @@ def recorded_vault(out: Path) -> dict[str, dict] | None:
 
 
 def load_stage_cache(out: Path, stage: str) -> dict:
-    """A stage's per-file or per-post results from the last build (`<out>/.cache/<stage>.json`,
+    """A stage's per-file or per-post results from the last build (`<out>/.cache/<stage>.marshal`,
     entries keyed by hashes of what they depend on: segment.read_cached, extract.cache); {} when
-    there is none or it does not read (then everything is redone)."""
+    there is none or it does not read (then everything is redone).
+
+    marshal, not JSON: at 2,000 posts these files hold 140 MB, which JSON reads and writes in
+    1.5 s and marshal in 0.3 s. It keeps tuples as tuples (JSON made them lists). The file is the
+    SHA-1 of the marshal bytes, then those bytes: damaged bytes are noticed before marshal reads
+    them (it is not meant for data it did not write)."""
     try:
-        data = json.loads((out / CACHE_DIR / f"{stage}.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = (out / CACHE_DIR / f"{stage}{STAGE_SUFFIX}").read_bytes()
+        if hashlib.sha1(data[20:]).digest() != data[:20]:
+            return {}
+        cache = marshal.loads(data[20:])
+    except (OSError, EOFError, ValueError, TypeError):
         return {}
-    return data if isinstance(data, dict) else {}
+    return cache if isinstance(cache, dict) else {}
 
 
 def save_stage_cache(out: Path, stage: str, cache: dict) -> None:
     """Saved as soon as the stage is done: an entry is valid whatever happens to the rest of the
-    build.  A cache that cannot be written is no error (an output folder that is not writable is
-    reported by the writer)."""
+    build.  A cache that cannot be written (or holds a value marshal cannot write) is no error
+    (an output folder that is not writable is reported by the writer)."""
     folder = out / CACHE_DIR
-    tmp = folder / f"{stage}.json.tmp"
+    tmp = folder / f"{stage}{STAGE_SUFFIX}.tmp"
     try:
+        data = marshal.dumps(cache)
         folder.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(json.dumps(cache, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-        os.replace(tmp, folder / f"{stage}.json")
-    except OSError:
+        with open(tmp, "wb") as fh:
+            fh.write(hashlib.sha1(data).digest())
+            fh.write(data)
+        os.replace(tmp, folder / f"{stage}{STAGE_SUFFIX}")
+        (folder / f"{stage}.json").unlink(missing_ok=True)  # what earlier code wrote (JSON): 140 MB at 2,000 posts
+    except (OSError, ValueError):
         tmp.unlink(missing_ok=True)
 
 
