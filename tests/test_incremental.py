@@ -7,7 +7,6 @@ build has no earlier cards to keep the stamps of).
 """
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -139,7 +138,7 @@ def test_failed_state_file_is_ignored(tmp_path):
     write_corpus(tmp_path / "c", 2)
     out = tmp_path / "out"
     build(options(tmp_path / "c", out))
-    (out / buildcache.CACHE_DIR / buildcache.STATE).write_text("{not json", encoding="utf-8")
+    buildcache.cache_file(out, buildcache.STATE).write_bytes(b"not a state")
     assert "extract" in build(options(tmp_path / "c", out)).timings
 
 
@@ -211,14 +210,14 @@ def test_a_stage_cache_file_with_damaged_bytes_reads_as_empty(tmp_path):
     files = write_corpus(tmp_path / "c", 4)
     out = tmp_path / "out"
     build(options(tmp_path / "c", out))
-    for stage in ("segment", "extract", "link", "render"):
+    for stage in ("segment", "extract", "link", "render", buildcache.STATE):
         assert buildcache.load_stage_cache(out, stage)
-        path = out / buildcache.CACHE_DIR / f"{stage}{buildcache.STAGE_SUFFIX}"
+        path = buildcache.cache_file(out, stage)
         data = bytearray(path.read_bytes())
         data[len(data) // 2] ^= 0x55
         path.write_bytes(bytes(data))
         assert buildcache.load_stage_cache(out, stage) == {}
-    (out / buildcache.CACHE_DIR / f"segment{buildcache.STAGE_SUFFIX}").write_bytes(b"short")
+    buildcache.cache_file(out, "segment").write_bytes(b"short")
     assert buildcache.load_stage_cache(out, "segment") == {}
     files[1].write_text(files[1].read_text(encoding="utf-8").replace(" the ", " a ", 1), encoding="utf-8")
     build(options(tmp_path / "c", out))
@@ -249,7 +248,7 @@ def test_recorded_output_stats_are_those_on_disk(tmp_path):
     (out / "vault" / "Mine" / "link.md").symlink_to("idea.md")
     files[2].write_text(files[2].read_text(encoding="utf-8").replace(" the ", " a ", 1), encoding="utf-8")
     build(options(tmp_path / "c", out))
-    state = json.loads((out / buildcache.CACHE_DIR / buildcache.STATE).read_text(encoding="utf-8"))
+    state = buildcache.load_stage_cache(out, buildcache.STATE)
     assert "vault/Mine/link.md" in state["outputs"]
     assert state["outputs"] == buildcache.output_stats(out)
     assert "up-to-date" in build(options(tmp_path / "c", out)).timings

@@ -56,3 +56,15 @@ def test_damaged_title_cache_entries_are_made_again(tmp_path):
     build(options(tmp_path / "c", out))
     build(options(tmp_path / "c", tmp_path / "clean"))
     assert outputs(out, tmp_path) == outputs(tmp_path / "clean", tmp_path)
+
+
+def test_edge_count_is_networkx_count():
+    import networkx as nx
+
+    from vault_builder.pipeline import edge_count
+
+    g = nx.MultiDiGraph()
+    g.add_edges_from([("a", "b"), ("a", "b"), ("b", "a"), ("c", "c"), ("a", "c", {"type": "x"})])
+    g.add_node("lone")
+    assert edge_count(g) == g.number_of_edges() == 5
+    assert edge_count(nx.MultiDiGraph()) == 0

@@ -1,7 +1,7 @@
 """Incremental builds: the whole-build fingerprint that lets a no-op rebuild return at once.
 
 A build's outputs are a function of (code, options, input files). After a successful build we
-store, in `<out>/.cache/build.json`, a fingerprint of those three plus the size and mtime of
+store, in `<out>/.cache/build.marshal`, a fingerprint of those three plus the size and mtime of
 every output file. The next build computes the fingerprint again (hashing the inputs is cheap:
 ~20 ms for 3 MB) and, when it matches and every output file is still as we left it, returns the
 stored result without running a stage. Anything else (an input edited, an option changed, the code
@@ -29,9 +29,10 @@ from .models import Problem
 
 CACHE_DIR = ".cache"
 """Under the output folder; ignored by the vault (it lives beside vault/, not in it)."""
-STATE = "build.json"
 STAGE_SUFFIX = ".marshal"
 """The stage caches' files: `<stage>.marshal` (load_stage_cache)."""
+STATE = "build"
+"""The whole build's state (`build.marshal`), kept as the stage caches are."""
 SKIPPED_OUTPUTS = {"build-report.json"}
 """Rewritten by every real build with its own timings; not part of what a no-op must keep intact."""
 
@@ -100,11 +101,8 @@ def output_stats(out: Path, recorded: dict[str, dict] | None = None) -> dict[str
 
 def unchanged(out: Path, print_: str) -> dict | None:
     """The stored state (problems, counts) when `print_` matches it and the outputs are intact."""
-    try:
-        state = json.loads((out / CACHE_DIR / STATE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(state, dict) or state.get("fingerprint") != print_:
+    state = load_stage_cache(out, STATE)
+    if state.get("fingerprint") != print_:
         return None
     if state.get("outputs") != output_stats(out):
         return None
@@ -112,13 +110,9 @@ def unchanged(out: Path, print_: str) -> dict | None:
 
 
 def save(out: Path, print_: str, problems: list[Problem], counts: dict) -> None:
-    folder = out / CACHE_DIR
-    folder.mkdir(parents=True, exist_ok=True)
     state = {"fingerprint": print_, "problems": [asdict(p) for p in problems], "counts": counts,
              "outputs": output_stats(out, recorded_vault(out))}
-    tmp = folder / (STATE + ".tmp")
-    tmp.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, folder / STATE)
+    save_stage_cache(out, STATE, state)
 
 
 def load_render_cache(out: Path) -> tuple[dict, dict]:
@@ -154,6 +148,10 @@ def recorded_vault(out: Path) -> dict[str, dict] | None:
     return {vault: files}
 
 
+def cache_file(out: Path, stage: str) -> Path:
+    return out / CACHE_DIR / f"{stage}{STAGE_SUFFIX}"
+
+
 def load_stage_cache(out: Path, stage: str) -> dict:
     """A stage's per-file or per-post results from the last build (`<out>/.cache/<stage>.marshal`,
     entries keyed by hashes of what they depend on: segment.read_cached, extract.cache); {} when
@@ -164,7 +162,7 @@ def load_stage_cache(out: Path, stage: str) -> dict:
     SHA-1 of the marshal bytes, then those bytes: damaged bytes are noticed before marshal reads
     them (it is not meant for data it did not write)."""
     try:
-        data = (out / CACHE_DIR / f"{stage}{STAGE_SUFFIX}").read_bytes()
+        data = cache_file(out, stage).read_bytes()
         if hashlib.sha1(data[20:]).digest() != data[:20]:
             return {}
         cache = marshal.loads(data[20:])
@@ -177,16 +175,16 @@ def save_stage_cache(out: Path, stage: str, cache: dict) -> None:
     """Saved as soon as the stage is done: an entry is valid whatever happens to the rest of the
     build.  A cache that cannot be written (or holds a value marshal cannot write) is no error
     (an output folder that is not writable is reported by the writer)."""
-    folder = out / CACHE_DIR
-    tmp = folder / f"{stage}{STAGE_SUFFIX}.tmp"
+    path = cache_file(out, stage)
+    tmp = path.with_name(path.name + ".tmp")
     try:
         data = marshal.dumps(cache)
-        folder.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
         with open(tmp, "wb") as fh:
             fh.write(hashlib.sha1(data).digest())
             fh.write(data)
-        os.replace(tmp, folder / f"{stage}{STAGE_SUFFIX}")
-        (folder / f"{stage}.json").unlink(missing_ok=True)  # what earlier code wrote (JSON): 140 MB at 2,000 posts
+        os.replace(tmp, path)
+        path.with_suffix(".json").unlink(missing_ok=True)  # what earlier code wrote (JSON): 140 MB at 2,000 posts
     except (OSError, ValueError):
         tmp.unlink(missing_ok=True)
 
@@ -195,6 +193,6 @@ def forget(out: Path) -> None:
     """Drop the state before a real build changes the outputs it describes (a build that dies
     half-way must not leave a state that matches half-written outputs)."""
     try:
-        (out / CACHE_DIR / STATE).unlink()
+        cache_file(out, STATE).unlink()
     except OSError:
         pass

