@@ -21,21 +21,30 @@ def options(sources: Path, out: Path) -> BuildOptions:
     return BuildOptions(sources=sources, out=out, snippets=False)
 
 
-def test_a_build_leaves_no_object_frozen(tmp_path):
+@pytest.mark.parametrize("enabled", [True, False])
+def test_a_build_leaves_the_collector_as_it_found_it(tmp_path, enabled):
     write_corpus(tmp_path / "c", 3)
-    build(options(tmp_path / "c", tmp_path / "out"))
-    assert gc.get_freeze_count() == 0
+    (gc.enable if enabled else gc.disable)()
+    try:
+        build(options(tmp_path / "c", tmp_path / "out"))
+        assert gc.isenabled() == enabled
+        assert gc.get_freeze_count() == 0
+    finally:
+        gc.enable()
 
 
-def test_a_failed_build_leaves_no_object_frozen(tmp_path, monkeypatch):
+def test_a_failed_build_leaves_the_collector_on(tmp_path, monkeypatch):
     write_corpus(tmp_path / "c", 3)
 
     def broken(*args, **kwargs):
+        assert not gc.isenabled()  # off while the build runs
         raise RuntimeError("render failed")
 
     monkeypatch.setattr("vault_builder.render.render_files", broken)
-    with pytest.raises(RuntimeError):
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError, match="render failed"):
         build(options(tmp_path / "c", tmp_path / "out"))
+    assert gc.isenabled()
     assert gc.get_freeze_count() == 0
 
 

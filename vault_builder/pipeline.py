@@ -7,7 +7,6 @@ and chooses the exit code.
 """
 from __future__ import annotations
 
-import gc
 import os
 import time
 from dataclasses import dataclass, field
@@ -76,19 +75,16 @@ class BuildResult:
 def build(options: BuildOptions, log: Callable[[str], None] = lambda line: None,
           progress: Callable[[str], None] = lambda text: None) -> BuildResult:
     """Run the stages. log: one summary line per stage (counts and time). progress: transient
-    status text while a stage runs (the CLI shows it on a terminal only)."""
-    try:
+    status text while a stage runs (the CLI shows it on a terminal only).
+
+    The cyclic garbage collector is off while a build runs (and as it was when it returns). A
+    build makes almost no garbage cycles (measured at 400 posts with the collector off: a
+    collection at each stage's end frees 0, 0, 0, 8, 288 and 99 objects), but it keeps hundreds of
+    thousands of objects alive from stage to stage (the corpus, items, graph, note keys), and every
+    collection their allocations trigger walks them all again: 4 s of a 2,000-post build.
+    Refcounting frees everything else as before."""
+    with export.no_cyclic_gc():
         return _build(options, log, progress)
-    finally:
-        gc.unfreeze()  # a stage that failed: what keep() froze is garbage once we return
-
-
-def keep() -> None:
-    """The corpus, items and graph made so far live until the build returns and hold no garbage
-    cycles (measured: a collection after each of these stages finds none), so hide them from the
-    cyclic collector until the render is done: otherwise every collection the next stage's
-    allocations trigger walks them all again (0.7 s of the link stage at 400 posts)."""
-    gc.freeze()
 
 
 def _build(options: BuildOptions, log: Callable[[str], None], progress: Callable[[str], None]) -> BuildResult:
@@ -131,7 +127,6 @@ def _build(options: BuildOptions, log: Callable[[str], None], progress: Callable
         result.counts["posts"] = len(corpus.posts)
         result.counts["threads"] = sum(1 for p in corpus.posts if p.thread)
         result.counts["comments"] = sum(len(p.thread.comments) for p in corpus.posts if p.thread)
-    keep()
     with phase(result, "extract", log, progress):
         extract_cache = buildcache.load_stage_cache(options.out, "extract")
         items, concepts, problems = extract(corpus, glossary, overrides, cache=extract_cache,
@@ -142,7 +137,6 @@ def _build(options: BuildOptions, log: Callable[[str], None], progress: Callable
         for kind in ("claim", "definition", "example", "counterexample"):
             result.counts[kind + "s"] = sum(1 for i in items if i.type == kind)
         result.counts["key_claims"] = sum(1 for i in items if i.type == "claim" and i.key)
-    keep()
     with phase(result, "link", log, progress):
         titles = buildcache.load_stage_cache(options.out, "link")
         graph = link.link(corpus, items, concepts, titles=titles)
@@ -151,7 +145,6 @@ def _build(options: BuildOptions, log: Callable[[str], None], progress: Callable
         result.counts["concepts"] = len(concepts)
         result.counts["graph_nodes"] = graph.number_of_nodes()
         result.counts["graph_edges"] = edge_count(graph)
-    keep()
     vault_dir = options.out / "vault"
     buildcache.forget(options.out)
     with phase(result, "render", log, progress):
@@ -166,7 +159,6 @@ def _build(options: BuildOptions, log: Callable[[str], None], progress: Callable
                                               stats=vault_stats)
         buildcache.save_render_cache(options.out, vault_dir, note_cache, vault_stats)  # describes the vault just written
         del note_cache, vault_stats
-    gc.unfreeze()  # the corpus and graph are let go from here on: a collection must be able to free them
     del corpus  # the exports need the items and the graph only
     with phase(result, "export", log, progress):
         export.write_items(options.out / "items.jsonl", items)
