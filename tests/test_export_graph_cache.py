@@ -59,6 +59,7 @@ def made_link_groups(monkeypatch) -> list[str]:
 
 
 def test_unchanged_links_are_copied_not_made(tmp_path, monkeypatch):
+    monkeypatch.setattr(export, "BATCH", 1)  # a piece per source
     g, index, path = sample_graph(), tmp_path / "graph.index", tmp_path / "graph.json"
     write_graph(path, g, cache=index)
     made = made_link_groups(monkeypatch)
@@ -67,6 +68,23 @@ def test_unchanged_links_are_copied_not_made(tmp_path, monkeypatch):
     g.add_edge("item:12", "item:13", type="duplicate_of")
     write_graph(path, g, cache=index)
     assert made == ["item:12"]
+    assert path.read_bytes() == clean(g, tmp_path / "clean.json")
+
+
+def test_a_changed_source_makes_its_batch_only(tmp_path, monkeypatch):
+    monkeypatch.setattr(export, "BATCH", 4)
+    g, index, path = sample_graph(), tmp_path / "graph.index", tmp_path / "graph.json"
+    write_graph(path, g, cache=index)
+    made = made_link_groups(monkeypatch)
+    g.add_edge("item:12", "item:13", type="duplicate_of")
+    write_graph(path, g, cache=index)
+    sources = sorted(u for u in g.adj if g.adj[u])
+    assert "item:12" in made and len(made) < len(sources) / 2
+    # a batch: consecutive sources, the last of which ends it (or the last source of all)
+    start = sources.index(made[0])
+    assert made == sources[start:start + len(made)]
+    assert export._ends_batch(made[-1]) or made[-1] == sources[-1]
+    assert not any(export._ends_batch(u) for u in made[:-1])
     assert path.read_bytes() == clean(g, tmp_path / "clean.json")
 
 
@@ -114,10 +132,14 @@ def build(spec) -> nx.MultiDiGraph:
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(_graphs, min_size=2, max_size=4))
-def test_any_sequence_of_rewrites_is_clean(tmp_path_factory, specs):
+@given(st.lists(_graphs, min_size=2, max_size=4), st.sampled_from([1, 2, export.BATCH]))
+def test_any_sequence_of_rewrites_is_clean(tmp_path_factory, specs, batch):
     tmp = tmp_path_factory.mktemp("g")
-    for spec in specs:
-        g = build(spec)
-        write_graph(tmp / "graph.json", g, cache=tmp / "graph.index")
-        assert (tmp / "graph.json").read_bytes() == clean(g, tmp / "clean.json")
+    default, export.BATCH = export.BATCH, batch
+    try:
+        for spec in specs:
+            g = build(spec)
+            write_graph(tmp / "graph.json", g, cache=tmp / "graph.index")
+            assert (tmp / "graph.json").read_bytes() == clean(g, tmp / "clean.json")
+    finally:
+        export.BATCH = default
