@@ -106,3 +106,27 @@ def test_genanki_warnings_come_back_with_a_hit(tmp_path, monkeypatch):
     assert cached == plain
     assert cached_report == plain_report
     assert any(p.code == "anki-genanki" and "<-x>" in p.message for p in cached_report.problems)
+
+
+def test_unchanged_chunks_are_copied_not_encoded(tmp_path, monkeypatch):
+    from vault_builder.deck import cache as cards_cache
+
+    monkeypatch.setattr(cards_cache, "CHUNK", 2)  # several chunks of the dozen items
+    cache = tmp_path / "deck.marshal"
+    items = make_items()
+    build_deck(items, tmp_path / "a", now=T0, cache_path=cache)
+    encoded: list[str] = []
+    real_entry = cards_cache.entry
+    monkeypatch.setattr(cards_cache, "entry", lambda specs, problems: encoded.append(
+        specs[0].key if specs else "") or real_entry(specs, problems))
+    build_deck(copy.deepcopy(items), tmp_path / "a", now=T1, cache_path=cache)
+    assert encoded == []
+    items[0].concepts = ["RLCT", "Zeta function"]
+    build_deck(copy.deepcopy(items), tmp_path / "a", now=T1 + 1, cache_path=cache)
+    assert 0 < len(encoded) < len(items) / 2
+    # The copied chunks read back whole: nothing is rendered on the next build.
+    rendered: list[str] = []
+    real = deck_build._cards_for
+    monkeypatch.setattr(deck_build, "_cards_for", lambda it, *a: rendered.append(it.id) or real(it, *a))
+    build_deck(copy.deepcopy(items), tmp_path / "a", now=T1 + 2, cache_path=cache)
+    assert rendered == []

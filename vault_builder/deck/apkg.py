@@ -79,7 +79,15 @@ def _write_collection(db_path: str, root: genanki.Deck, used: list[genanki.Deck]
             genanki.Package([root] + used).write_to_db(cur, ts, itertools.count(1))
         for w in caught:
             problems.append(Problem("warning", "anki-genanki", str(w.message)))
+        # The notes' and cards' indexes are made once their rows are in (one sort each, not an
+        # update per row), from their own SQL: the same schema.
+        indexes = cur.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND "
+                              "tbl_name IN ('notes', 'cards') ORDER BY rowid").fetchall()
+        for name, _ in indexes:
+            cur.execute(f'DROP INDEX "{name}"')
         _insert_notes(cur, specs, model_by, problems)
+        for _, sql in indexes:
+            cur.execute(sql)
         (models_json,) = cur.execute("SELECT models FROM col").fetchone()
         mjson = json.loads(models_json)
         for mid, rec in model_state.items():
@@ -129,20 +137,38 @@ def _insert_notes(cur: sqlite3.Cursor, specs: list[_NoteSpec], model_by: dict[st
 def _note_rows(specs: list[_NoteSpec], model_by: dict[str, genanki.Model], cards: list[tuple],
                problems: list[Problem]):
     """Yield the note rows deck after deck, appending each note's card rows to ``cards``."""
-    position = {name: i for i, name in enumerate(DECK_IDS)}
-    for due, spec in sorted(enumerate(specs), key=lambda pair: position[pair[1].deck]):
-        model, fields = model_by[spec.model], spec.field_list
-        for tag in spec.tags:
-            if " " in tag:
+    in_deck: dict[str, list] = {name: [] for name in DECK_IDS}
+    for due, spec in enumerate(specs):
+        in_deck[spec.deck].append((due, spec))
+    ords_of = {name: _card_ords_of(model) for name, model in model_by.items()}
+    for deck, deck_specs in in_deck.items():
+        did = DECK_IDS[deck]
+        for due, spec in deck_specs:
+            model, fields, tags = model_by[spec.model], spec.field_list, spec.tags
+            if " " in "".join(tags):
+                tag = next(tag for tag in tags if " " in tag)
                 raise ValueError(f'Tag "{tag}" contains a space; this is not allowed!')
-        flds = "\x1f".join(fields)
-        for invalid in spec.invalid_tags():
-            problems.append(Problem("warning", "anki-genanki", _INVALID_HTML.format(invalid)))
-        for ord_ in _card_ords(model, fields):
-            cards.append((spec.nid + ord_, spec.nid, DECK_IDS[spec.deck], ord_, spec.mod, -1, 0, 0, due,
-                          0, 0, 0, 0, 0, 0, 0, 0, ""))
-        yield (spec.nid, spec.guid, model.model_id, spec.mod, -1, " " + " ".join(spec.tags) + " ",
-               flds, fields[model.sort_field_index], 0, 0, "")
+            for invalid in spec.invalid_tags():
+                problems.append(Problem("warning", "anki-genanki", _INVALID_HTML.format(invalid)))
+            nid, mod = spec.nid, spec.mod
+            for ord_ in ords_of[spec.model](fields):
+                cards.append((nid + ord_, nid, did, ord_, mod, -1, 0, 0, due,
+                              0, 0, 0, 0, 0, 0, 0, 0, ""))
+            yield (nid, spec.guid, model.model_id, mod, -1, " " + " ".join(tags) + " ",
+                   "\x1f".join(fields), fields[model.sort_field_index], 0, 0, "")
+
+
+def _card_ords_of(model: genanki.Model):
+    """``_card_ords`` for one note type, as a function of a note's fields: a basic note type
+    whose one template needs any of some fields (ours) by a single test."""
+    req = model._req
+    if model.model_type != genanki.Model.CLOZE and len(req) == 1 and req[0][:2] == [0, "any"]:
+        required = req[0][2]
+        return lambda fields: _FIRST if any([fields[i] for i in required]) else _NONE
+    return lambda fields: _card_ords(model, fields)
+
+
+_FIRST, _NONE = (0,), ()
 
 
 def _card_ords(model: genanki.Model, fields: list[str]) -> list[int]:

@@ -8,14 +8,15 @@ from pathlib import Path
 
 from vault_builder.models import Item, Problem
 
-from ..export import no_cyclic_gc, write_indented
+from ..export import no_cyclic_gc
 from . import cache as cards_cache
 from .apkg import _write_apkg
 from .cards import _cards_for, _dedupe, _dedupe_specs, _NoteSpec
 from .keys import assign_keys
 from .markup import _Renderer
 from .notetypes import _models
-from .state import STATE_VERSION, _load_state, _stamp_models, _stamp_notes, _write_removed
+from .state import (STATE_VERSION, _load_state, _stamp_models, _stamp_notes, _write_removed,
+                    write_state)
 
 
 @dataclass
@@ -51,7 +52,9 @@ def build_deck(
     """Write ``out_dir/slt.apkg`` and ``out_dir/state.json`` (and ``out_dir/removed.txt`` while
     some earlier note is no longer produced; a stale ``removed.txt`` is deleted once every such
     note has come back).  ``now`` (seconds since the epoch) is for tests.  ``cache_path``: the
-    cards cache (``deck.cache``) to reuse and update; None = render every item.  Never prints.
+    cards cache (``deck.cache``) to reuse and update, and beside it ``state.index`` (state.json's
+    runs, see ``state.write_state``); None = render every item and write state.json whole.
+    Never prints.
     """
     out_dir = Path(out_dir)
     now = time.time() if now is None else now
@@ -82,7 +85,8 @@ def build_deck(
         "notes": new_state_notes,
         "models": new_state_models,
     }
-    write_indented(state_path, new_state)
+    write_state(state_path, new_state, state,
+                cache_path.with_name("state.index") if cache_path is not None else None)
     _write_removed(out_dir / "removed.txt", new_state)
     return DeckReport(
         cards=len(specs), notes=len(specs), new=new, updated=updated, removed=removed_now,
@@ -98,6 +102,8 @@ def _all_cards(items: list[Item], keys: dict[str, str], vault_name: str, cache_p
     renderer = _Renderer()
     old = cards_cache.load(cache_path) if cache_path is not None else {}
     made: dict = {}  # digest -> (specs, problems): the cache to save
+    fresh: set[bytes] = set()  # digests of the items made now (not from the cache)
+    kept = getattr(old, "chunks", None)
     specs: list[_NoteSpec] = []
     for it in items:
         key = keys[it.id]
@@ -110,13 +116,14 @@ def _all_cards(items: list[Item], keys: dict[str, str], vault_name: str, cache_p
         else:
             item_problems = []
             item_specs = _cards_for(it, key, by_id, vault_name, renderer, item_problems)
+            fresh.add(digest)
         problems += item_problems
         specs += item_specs
         if digest is not None:
             made[digest] = (item_specs, item_problems or ())  # most have none: one shared empty tuple
     del old, renderer
     if cache_path is not None:
-        cards_cache.save(cache_path, made)
+        cards_cache.save(cache_path, made, kept, fresh)
     return specs
 
 

@@ -1,6 +1,7 @@
 """state.json (keys, note ids, content hashes and mod times of the previous build) and removed.txt."""
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -11,7 +12,8 @@ import genanki
 
 from vault_builder.models import Problem
 
-from ..export import write_atomic
+from ..export import (_SCALARS, Spliced, _flat, _flat_bodies, _indented, encode_basestring,
+                      write_atomic, write_indented)
 from .cards import _hash, _NoteSpec
 from .markup import _e
 
@@ -148,3 +150,107 @@ def _load_state(path: Path, problems: list[Problem]) -> dict:
             "sentences will make new notes instead of updating the old ones this time",
             str(path)))
         return _empty_state()
+
+
+RUN = 32
+"""Entries of state.json's "items" and "notes" in one piece of its index (see ``write_state``):
+a rebuild after a one-file change alters ~100 of the ~35k entries at 400 posts, scattered (the
+keys are hashes), so small runs leave most of them to copy."""
+
+_SPLICED = ("items", "notes")
+
+
+def write_state(path: Path, state: dict, old: dict, index: Path | None) -> None:
+    """Write `state` as ``export.write_indented`` does.  With `index`: the entries of "items"
+    and "notes" go in runs of about ``RUN`` (``export.Spliced`` pieces), and a run whose entries
+    are equal to those of a run of the last file (`old`: the state read from it; the index is
+    sound only while the file is as written) is copied from it instead of encoded again."""
+    if index is not None:
+        try:
+            _write_spliced(path, state, old, index)
+            return
+        except _NotFlat:  # an entry holding a container: never written by this code
+            pass
+    write_indented(path, state)
+
+
+class _NotFlat(Exception):
+    pass
+
+
+def _write_spliced(path: Path, state: dict, old: dict, index: Path) -> None:
+    with Spliced(path, index) as out:
+        kept = out.memo if isinstance(out.memo, dict) else {}
+        runs: dict = {}
+        separator = "{\n "
+        for name in sorted(state):
+            out.write(separator + encode_basestring(name) + ": ")
+            separator = ",\n "
+            value = state[name]
+            if name in _SPLICED and _dict_of_dicts(value):
+                starts, last = kept.get(name), old.get(name)
+                runs[name] = _write_runs(out, name, value, last if type(last) is dict else {},
+                                         starts if type(starts) is dict else {})
+            else:
+                text: list[str] = []
+                _indented(value, 1, text.append)
+                out.write("".join(text))
+        out.write("\n}\n" if state else "{}\n")
+        out.memo = runs
+
+
+def _dict_of_dicts(value) -> bool:
+    """Whether `value` is a non-empty dict of non-empty dicts with str keys (whether each entry
+    is flat is checked as it is written: entries copied equal entries that were)."""
+    return (type(value) is dict and bool(value) and _STR.issuperset(map(type, value))
+            and _DICT.issuperset(map(type, value.values())) and all(value.values()))
+
+
+def _flat_entries(entries: list[dict]) -> bool:
+    """Whether ``export._of_flat_dicts`` writes these entries (the text spliced here): every value
+    of every entry a scalar (checked at C speed) or an empty container."""
+    return (_SCALARS.issuperset(map(type, itertools.chain.from_iterable(map(dict.values, entries))))
+            or all(_flat(entry.values()) for entry in entries))
+
+
+_STR, _DICT = frozenset({str}), frozenset({dict})
+
+
+def _write_runs(out: Spliced, name: str, entries: dict, old: dict, starts: dict) -> dict:
+    """``entries`` (a dict of flat dicts at level 1) in runs; the run of the last build that
+    began at an entry (`starts`: first key -> entries in it) is copied when the same keys hold
+    equal values in `old`.  A piece is named by its first and last keys, its size and whether it
+    ends the dict: with the values checked here, that fixes its text.  Returns the runs' starts."""
+    keys = sorted(entries)
+    count = len(keys)
+    runs: dict[str, int] = {}
+    out.write("{")
+    i = 0
+    while i < count:
+        first = keys[i]
+        size = starts.get(first)
+        if type(size) is int and 0 < size <= count - i:
+            run = keys[i:i + size]
+            digest = out.digest(name, first, run[-1], size, i + size == count)
+            if digest in out and list(map(old.get, run)) == list(map(entries.__getitem__, run)):
+                out.copy(digest)
+                runs[first] = size
+                i += size
+                continue
+        # A new run: up to the next start of an old run (so the runs after it still match).
+        end = i + 1
+        while end < count and end - i < RUN and keys[end] not in starts:
+            end += 1
+        run = keys[i:end]
+        values = [entries[key] for key in run]
+        if not _flat_entries(values):
+            raise _NotFlat
+        bodies = _flat_bodies(values, 1)
+        texts = ["\n  " + encode_basestring(key) + ": " + body for key, body in zip(run, bodies)]
+        last = end == count
+        out.write(",".join(texts) + ("" if last else ","),
+                  out.digest(name, first, run[-1], len(run), last))
+        runs[first] = len(run)
+        i = end
+    out.write("\n }")
+    return runs
