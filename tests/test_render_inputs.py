@@ -10,7 +10,7 @@ import copy
 import pytest
 
 from vault_builder import link, render
-from vault_builder.models import Concept
+from vault_builder.models import Concept, Item
 from vault_builder.render import concepts as concept_notes, items as item_notes, maps
 from vault_builder.writer import Deferred
 
@@ -165,6 +165,52 @@ def test_what_a_list_shows_of_an_item_changes_only_with_its_digest(edit):
         shown = [(item_notes.summary(ctx, inode), concept_notes.item_row(ctx, inode)) for ctx in (before, after)]
         if shown[0] != shown[1]:
             assert before.listed_digest(inode) != after.listed_digest(inode), inode
+
+
+def item_notes_kept(corpus, items, concepts, cache) -> dict[str, bool]:
+    """item id -> whether its note came as unchanged since the last build."""
+    named = copy.deepcopy(items)
+    link.link(corpus, named, concepts)  # names the notes on the items, as rendered() does
+    again = rendered(corpus, items, concepts, cache, text=False)
+    return {i.id: again[i.note][1] for i in named}
+
+
+def test_an_edit_of_one_item_renders_the_item_notes_of_its_post_only():
+    """Item notes are keyed per post (items.group_key): a change to C's claim that only its own
+    note shows (the rules that found it) renders C's item notes, A's and B's are kept."""
+    corpus, items, concepts = answered_across_posts()
+    cache: dict = {}
+    rendered(corpus, items, concepts, cache)
+    next(i for i in items if i.id == "cla-2").rules = ["edited"]
+    assert item_notes_kept(corpus, items, concepts, cache) == {i.id: i.post != "C" for i in items}
+
+
+def listed_one(ctx: render.Ctx, node: str) -> concept_notes.Listed:
+    """What a concept's note lists, asked of the graph for this concept alone (every_listed's oracle)."""
+    rank, nodes = ctx.item_rank.__getitem__, ctx.nodes
+    definitions = sorted(ctx.into(node, "defines"), key=rank)
+    about = sorted({u for u in ctx.into(node, "about") + ctx.into(node, "mentions") if nodes[u]["type"] != "post"},
+                   key=rank)
+    by_type: dict[str, list] = {"claim": [], "counterexample": [], "example": [], "definition": []}
+    for u in about:
+        by_type.setdefault(nodes[u]["type"], []).append(u)
+    claims = sorted(by_type["claim"], key=lambda u: (not nodes[u].get("key"), rank(u)))
+    posts = sorted((u for u in ctx.into(node, "mentions") if nodes[u]["type"] == "post"), key=ctx.post_index.__getitem__)
+    return concept_notes.Listed(definitions, claims, by_type["counterexample"], by_type["example"], by_type["definition"],
+                                posts, ctx.into(node, "prerequisite"), ctx.out(node, "prerequisite"),
+                                ctx.out(node, "same_as") + ctx.into(node, "same_as"))
+
+
+@pytest.mark.parametrize("edit", [lambda *a: None, retitle_a_as_b, new_concept, drop_post])
+def test_every_listed_lists_what_each_concept_lists(edit):
+    corpus, items, concepts = answered_across_posts()
+    items.append(Item("cla-late", "claim", "Complexity is small.", "A", False, "Writer 0", "f0.md", "p2",
+                      concepts=["Complexity", "RLCT"], key=True))  # a key claim of the first post, extracted last
+    edit(corpus, items, concepts)
+    ctx = ctx_of(corpus, items, concepts)
+    every = concept_notes.every_listed(ctx)
+    assert every == {c: listed_one(ctx, c) for c in ctx.g.graph["reading_order"]}
+    assert any(len(lists.claims) > 2 for lists in every.values())
 
 
 def test_compiled_templates_are_kept_and_a_damaged_one_is_compiled_again(tmp_path):

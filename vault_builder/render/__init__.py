@@ -185,6 +185,15 @@ class Ctx:
             return Deferred(partial(template.render, data), self.keyed(path, note_key(template, data)))
         return self.made(path, partial(render_values, values), inputs)
 
+    def note_keyed(self, path: str, values: Callable[[], tuple[jinja2.Template, dict]], key: str | None) -> str | Deferred:
+        """The note at `path` (see note()) keyed by `key`, an inputs_key() covering everything
+        values() reads that the caller made (for a group of notes at once: see items.render);
+        None: no key, rendered now."""
+        text = partial(render_values, values)
+        if self.note_cache is None or key is None:
+            return text()
+        return Deferred(text, True) if self.keyed(path, key) else text()
+
     def made(self, path: str, text: Callable[[], str], inputs: Callable[[], object] | None) -> str | Deferred:
         """The file at `path` made by text() (a note, a canvas), keyed by its inputs (see note())."""
         if self.note_cache is None:

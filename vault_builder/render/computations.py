@@ -104,10 +104,9 @@ def readable(name: str) -> str:
 def registry(ctx: Ctx) -> NameRegistry:
     """A name registry holding every name the vault already uses (notes and pages)."""
     names = NameRegistry()
-    taken = [d["note"] for _, d in ctx.g.nodes(data=True) if d.get("note")]
-    taken += list(ctx.g.graph["notes"].values()) + list(ctx.g.graph["debate_maps"].values())
-    for note in sorted(set(taken)):
-        names.reserve(note.rpartition("/")[0], stem(note))
+    taken = [d["note"] for d in ctx.nodes.values() if d.get("note")]
+    for note in (*taken, *ctx.g.graph["notes"].values(), *ctx.g.graph["debate_maps"].values()):
+        names.reserve(note.rpartition("/")[0], stem(note))  # a name taken twice: the first folder stays (claim reads none)
     return names
 
 

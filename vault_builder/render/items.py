@@ -9,7 +9,7 @@ import jinja2
 
 from ..models import Item
 from ..tags import TAXONOMY_AXES, item_tags
-from . import Ctx, Deferred
+from . import Ctx, Deferred, inputs_key
 from .markdown import stem
 
 TEMPLATES = {"claim": "claim.md.j2", "definition": "definition.md.j2",
@@ -22,11 +22,28 @@ AXIS_NAMES = {"normative_or_descriptive": "Normative or descriptive",
 
 def render(ctx: Ctx) -> Iterator[tuple[str, str | Deferred]]:
     """(path, note) one item at a time: the item notes are most of a vault's bytes. With a note
-    cache (Ctx.note_cache), a note whose template values are those of the last build comes as a
-    Deferred: the writer keeps the old file when it is as that build wrote it, else renders it."""
+    cache (Ctx.note_cache), a note whose inputs are those of the last build comes as a Deferred:
+    the writer keeps the old file when it is as that build wrote it, else renders it.
+
+    The notes of one post's items share one key, the digest of all their inputs (group_key):
+    one digest per post costs far less than one per note, and an edit that changes one item of
+    a post renders its ~40 notes again (the writer keeps those whose text is the same)."""
+    keys: dict[str, str | None] = {}
     for item in ctx.items:
-        nodes = linked(ctx, item)
-        yield item.note, ctx.note(item.note, partial(item_values, ctx, item, nodes), partial(item_inputs, ctx, item, nodes))
+        pnode = ctx.nodes[f"item:{item.id}"]["post"]
+        if ctx.note_cache is not None and pnode not in keys:
+            keys[pnode] = group_key(ctx, pnode)
+        yield item.note, ctx.note_keyed(item.note, partial(item_values, ctx, item, None), keys.get(pnode))
+
+
+def group_key(ctx: Ctx, pnode: str) -> str | None:
+    """inputs_key of the notes of the post's items (Ctx.by_post): each one's item_inputs, in
+    order (a note's path is among them: an item's note is one of its fields). None if they are
+    not plain data."""
+    try:
+        return inputs_key(("item notes", [item_inputs(ctx, i, linked(ctx, i)) for i in ctx.by_post[pnode]]))
+    except ValueError:  # not plain data (marshal): no key, made every time
+        return None
 
 
 @dataclass
@@ -101,10 +118,12 @@ def provenance(ctx: Ctx, item: Item) -> dict:
             "cues": {AXIS_NAMES.get(k, k): v for k, v in sorted(item.taxonomy_cues.items())}}
 
 
-def item_values(ctx: Ctx, item: Item, nodes: Linked) -> tuple[jinja2.Template, dict]:
+def item_values(ctx: Ctx, item: Item, nodes: Linked | None = None) -> tuple[jinja2.Template, dict]:
     """The item's template and everything it shows (plain values: the note is a function of
-    them); nodes: linked()."""
+    them); nodes: linked() (made here if None)."""
     node = f"item:{item.id}"
+    if nodes is None:
+        nodes = linked(ctx, item)
     where = ctx.where(item)
     taxonomy = item.taxonomy or {}
     concepts = nodes.concepts
