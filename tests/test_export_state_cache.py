@@ -122,3 +122,36 @@ def test_a_damaged_index_or_edited_state_means_a_clean_write(tmp_path, monkeypat
     if damage != "old differs":
         assert sum(made) == len(state["items"]) + len(state["notes"])  # every entry encoded
     assert path.read_bytes() == clean(state, tmp_path / "clean.json")
+
+
+def _loop_check(state: dict) -> None:
+    """The record checks _load_state made before _check_records, record by record."""
+    for rec in state["notes"].values():
+        int(rec["nid"]), int(rec["mod"]), str(rec["hash"])
+    for rec in state["items"].values():
+        str(rec["id"])
+
+
+@pytest.mark.parametrize("notes,items", [
+    ({"a": {"nid": 1, "mod": 2, "hash": "h"}}, {"k": {"id": "i"}}),
+    ({"a": {"nid": "1", "mod": 2.5, "hash": 3}}, {"k": {"id": 4}}),  # converted: accepted
+    ({"a": {"nid": 1, "hash": "h"}, "b": {"nid": "x", "mod": 1, "hash": "h"}}, {}),
+    ({"a": {"nid": "x", "mod": 1, "hash": "h"}, "b": {"nid": 1, "hash": "h"}}, {}),
+    ({"a": {"nid": None, "mod": 1, "hash": "h"}}, {}),
+    ({"a": [1, 2]}, {}),
+    ({"a": "text"}, {}),
+    ({}, {"k": {"text": "no id"}}),
+    ({}, {"k": 5}),
+])
+def test_a_state_is_checked_as_record_by_record(tmp_path, notes, items):
+    path = tmp_path / "state.json"
+    path.write_text(json.dumps({"version": 1, "items": items, "notes": notes, "models": {}}))
+    try:
+        _loop_check({"notes": notes, "items": items})
+        expected = None
+    except Exception as exc:  # noqa: BLE001 - the very exception the old checks raised
+        expected = f"unreadable Anki state ({exc})"
+    problems: list = []
+    deck_state._load_state(path, problems)
+    found = [p.message for p in problems]
+    assert (found == []) if expected is None else found[0].startswith(expected)

@@ -123,39 +123,51 @@ def _zip_atomic(path: Path, db_path: str) -> None:
 
 def _insert_notes(cur: sqlite3.Cursor, specs: list[_NoteSpec], model_by: dict[str, genanki.Model],
                   problems: list[Problem]) -> None:
-    """The rows genanki's ``Note.write_to_db`` would write, deck after deck, but with each note's
-    own id and mod time (genanki stamps one for all): card id = note id + card ordinal, due =
-    the note's position in ``specs``."""
+    """The rows genanki's ``Note.write_to_db`` would write, but with each note's own id and mod
+    time (genanki stamps one for all): card id = note id + card ordinal, due = the note's
+    position in ``specs``.  Checked deck after deck, as genanki writes them (``_check_notes``),
+    but inserted in note-id order: SQLite appends a row whose id is the table's largest to its
+    last page instead of splitting pages (0.119 -> 0.093 s CPU at 400 posts, a 5% smaller file)."""
+    _check_notes(specs, problems)
     cards: list[tuple] = []
     # The note rows go to SQLite as they are made (they hold every field's text); the card rows
     # are small and collected on the way.
+    order = sorted(range(len(specs)), key=lambda due: specs[due].nid)  # nearly sorted already
     cur.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?)",
-                    _note_rows(specs, model_by, cards, problems))
+                    _note_rows(specs, order, model_by, cards))
     cur.executemany("INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", cards)
 
 
-def _note_rows(specs: list[_NoteSpec], model_by: dict[str, genanki.Model], cards: list[tuple],
-               problems: list[Problem]):
-    """Yield the note rows deck after deck, appending each note's card rows to ``cards``."""
-    in_deck: dict[str, list] = {name: [] for name in DECK_IDS}
-    for due, spec in enumerate(specs):
-        in_deck[spec.deck].append((due, spec))
-    ords_of = {name: _card_ords_of(model) for name, model in model_by.items()}
-    for deck, deck_specs in in_deck.items():
-        did = DECK_IDS[deck]
-        for due, spec in deck_specs:
-            model, fields, tags = model_by[spec.model], spec.field_list, spec.tags
+def _check_notes(specs: list[_NoteSpec], problems: list[Problem]) -> None:
+    """genanki's checks in the order it makes them (deck after deck): a tag with a space is an
+    error, an HTML tag it does not know a warning."""
+    in_deck: dict[str, list[_NoteSpec]] = {name: [] for name in DECK_IDS}
+    for spec in specs:
+        in_deck[spec.deck].append(spec)
+    for deck_specs in in_deck.values():
+        for spec in deck_specs:
+            tags = spec.tags
             if " " in "".join(tags):
                 tag = next(tag for tag in tags if " " in tag)
                 raise ValueError(f'Tag "{tag}" contains a space; this is not allowed!')
             for invalid in spec.invalid_tags():
                 problems.append(Problem("warning", "anki-genanki", _INVALID_HTML.format(invalid)))
-            nid, mod = spec.nid, spec.mod
-            for ord_ in ords_of[spec.model](fields):
-                cards.append((nid + ord_, nid, did, ord_, mod, -1, 0, 0, due,
-                              0, 0, 0, 0, 0, 0, 0, 0, ""))
-            yield (nid, spec.guid, model.model_id, mod, -1, " " + " ".join(tags) + " ",
-                   "\x1f".join(fields), fields[model.sort_field_index], 0, 0, "")
+
+
+def _note_rows(specs: list[_NoteSpec], order: list[int], model_by: dict[str, genanki.Model],
+               cards: list[tuple]):
+    """Yield the rows of the notes ``specs[due] for due in order``, appending each note's card
+    rows to ``cards``."""
+    ords_of = {name: _card_ords_of(model) for name, model in model_by.items()}
+    for due in order:
+        spec = specs[due]
+        model, fields = model_by[spec.model], spec.field_list
+        nid, mod, did = spec.nid, spec.mod, DECK_IDS[spec.deck]
+        for ord_ in ords_of[spec.model](fields):
+            cards.append((nid + ord_, nid, did, ord_, mod, -1, 0, 0, due,
+                          0, 0, 0, 0, 0, 0, 0, 0, ""))
+        yield (nid, spec.guid, model.model_id, mod, -1, " " + " ".join(spec.tags) + " ",
+               "\x1f".join(fields), fields[model.sort_field_index], 0, 0, "")
 
 
 def _card_ords_of(model: genanki.Model):

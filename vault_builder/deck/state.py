@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import operator
 import os
 import re
 from datetime import datetime, timezone
@@ -117,6 +118,22 @@ def _write_removed(path: Path, state: dict) -> None:
     write_atomic(path, ("\n".join(lines) + "\n").encode("utf-8"))
 
 
+def _check_records(records, fields) -> None:
+    """Raise unless each record has each (field, kind) of `fields` and ``kind(value)`` takes it,
+    record after record.  When every value of a field is of that very type, a pass at C speed
+    says so (20k records in a 400-post deck: a call per value was 10 ms); otherwise the values
+    are converted one by one, raising what that raises."""
+    try:
+        if all({kind}.issuperset(map(type, map(operator.itemgetter(name), records)))
+               for name, kind in fields):
+            return
+    except (KeyError, TypeError, IndexError):
+        pass
+    for rec in records:
+        for name, kind in fields:
+            kind(rec[name])
+
+
 def _empty_state() -> dict:
     return {"items": {}, "notes": {}, "models": {}}
 
@@ -131,10 +148,8 @@ def _load_state(path: Path, problems: list[Problem]) -> dict:
         for name in ("items", "notes", "models"):
             if not isinstance(state.get(name), dict):
                 raise ValueError(f"missing {name!r}")
-        for rec in state["notes"].values():
-            int(rec["nid"]), int(rec["mod"]), str(rec["hash"])
-        for rec in state["items"].values():
-            str(rec["id"])
+        _check_records(state["notes"].values(), (("nid", int), ("mod", int), ("hash", str)))
+        _check_records(state["items"].values(), (("id", str),))
         for rec in state["models"].values():
             int(rec["mod"]), str(rec["hash"])
         return state
