@@ -52,7 +52,12 @@ class EdgeIndex:
     answers: dict = field(default_factory=dict)
     """node -> (target, type, stance) of every counterexample_to and replies_to edge out of it."""
     of_type: dict = field(default_factory=dict)
-    """edge type -> (u, v) of every edge of that type, parallel edges included."""
+    """edge type -> (u, v) of every edge of that type, parallel edges included, for the few
+    types in PAIRED only: a pair per edge of every type was a tuple per edge (500k, ~35 MiB at
+    2,000 posts) living through the render, and no one asked for them."""
+    repeated: set = field(default_factory=set)
+    """Edge types of which two nodes have parallel edges (none in a linked graph: an item is
+    about a concept once), so `into` lists a start once where it has more than one edge."""
 
     def targets(self, node: str, kind: str) -> tuple[str, ...]:
         return self.out.get(node, _NONE).get(kind, ())
@@ -68,6 +73,8 @@ class EdgeIndex:
 
 
 _NONE: dict = {}
+PAIRED = frozenset({"prerequisite", "same_as", "counterexample_to"})
+"""The edge types EdgeIndex.of_type lists (the concept map draws the first two, disputes() reads the third)."""
 
 
 _HANDED_OVER = "vault_builder.graph.edge_index"
@@ -100,18 +107,22 @@ def hand_over(g: nx.MultiDiGraph, index: EdgeIndex) -> None:
 def make_edge_index(g: nx.MultiDiGraph) -> EdgeIndex:
     index = EdgeIndex()
     out, into = index.out, index.into
-    of_type, replies_in, answers = index.of_type, index.replies_in, index.answers
+    of_type, replies_in, answers, repeated = index.of_type, index.replies_in, index.answers, index.repeated
     for u, targets in g.adjacency():  # plain dicts: g.edges(data=True) costs as much again
         if not targets:
             continue
         out_u = out.setdefault(u, {})  # looked up once per node, not once per edge
         for v, parallel in targets.items():
             into_v = into.setdefault(v, {})
+            if len(parallel) > 1:
+                kinds = [d.get("type") for d in parallel.values()]
+                repeated.update(t for t in set(kinds) if kinds.count(t) > 1)
             for d in parallel.values():
                 t = d.get("type")
                 out_u.setdefault(t, []).append(v)
                 into_v.setdefault(t, []).append(u)
-                of_type.setdefault(t, []).append((u, v))
+                if t in PAIRED:
+                    of_type.setdefault(t, []).append((u, v))
                 if t == "replies_to":
                     replies_in.setdefault(v, []).append((u, d.get("stance")))
                 if t in ("counterexample_to", "replies_to"):
@@ -124,23 +135,35 @@ def make_edge_index(g: nx.MultiDiGraph) -> EdgeIndex:
 
 def importance(g: nx.MultiDiGraph, index: EdgeIndex | None = None) -> dict[str, int]:
     index = index or edge_index(g)
-    nodes = g.nodes
+    nodes = g._node  # a plain dict: NodeView lookups cost a third of this function
     score = {c: 0 for c in concepts(g)}
-    for _, v in index.of_type.get("defines", ()):
-        if v in score:
-            score[v] += 3
-    for kind in ("about", "mentions"):
-        for u, v in index.of_type.get(kind, ()):
-            if v not in score:
-                continue
-            src = nodes[u]
-            if src["type"] in ITEM_TYPES:
-                score[v] += 2 if (src["type"] == "counterexample" or (src["type"] == "claim" and src.get("key"))) else 1
-            elif kind == "mentions" and src["type"] == "post":
-                score[v] += 1
+    for v in score:
+        into = index.into.get(v)
+        if not into:
+            continue
+        points = 3 * edges_into(g, index, v, "defines", into.get("defines", ()))
+        for kind in ("about", "mentions"):
+            starts = into.get(kind, ())
+            if kind in index.repeated:
+                starts = [u for u in starts for _ in range(edges_into(g, index, v, kind, (u,)))]
+            for u in starts:
+                src = nodes[u]
+                if src["type"] in ITEM_TYPES:
+                    points += 2 if (src["type"] == "counterexample" or (src["type"] == "claim" and src.get("key"))) else 1
+                elif kind == "mentions" and src["type"] == "post":
+                    points += 1
+        score[v] = points
     for u, _ in index.of_type.get("prerequisite", ()):
         score[u] += 2
     return score
+
+
+def edges_into(g: nx.MultiDiGraph, index: EdgeIndex, v: str, kind: str, starts: tuple[str, ...]) -> int:
+    """How many edges of that type go from the starts into v: one each (the index lists a start
+    once), unless the graph has parallel edges of that type."""
+    if kind not in index.repeated:
+        return len(starts)
+    return sum(1 for u in starts for d in g._succ[u][v].values() if d.get("type") == kind)
 
 
 CONCEPT_LINKS = ("about", "mentions", "defines")
@@ -234,20 +257,22 @@ def annotate(g: nx.MultiDiGraph, cached: dict | None = None) -> dict:
     if found is None:
         found = concept_analyses(g, adj, score)
     by_rank, order, broken, depth, near = (found[k] for k in ("by_rank", "order", "broken", "depth", "related"))
+    nodes = g._node
     for i, c in enumerate(by_rank, 1):
-        g.nodes[c]["importance"] = score[c]
-        g.nodes[c]["rank"] = i
+        nodes[c]["importance"] = score[c]
+        nodes[c]["rank"] = i
     for i, c in enumerate(order, 1):
-        g.nodes[c]["reading_order"] = i
-        g.nodes[c]["depth"] = depth[c]
-        g.nodes[c]["related"] = near[c]
+        data = nodes[c]
+        data["reading_order"] = i
+        data["depth"] = depth[c]
+        data["related"] = near[c]
     g.graph["reading_order"] = order
     g.graph["cycles_broken"] = broken
     disputed = disputes(g, adj)
-    for n, t in g.nodes(data="type"):
-        if t == "claim":
-            g.nodes[n]["disputed"] = n in disputed
-            g.nodes[n]["disputed_by"] = disputed.get(n, [])
+    for n, data in nodes.items():
+        if data.get("type") == "claim":
+            data["disputed"] = n in disputed
+            data["disputed_by"] = disputed.get(n, [])
     hand_over(g, adj)  # after the last change: node attributes are no change of the graph's structure
     return {**found, "key": key}
 

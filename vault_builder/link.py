@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass, field
 
 import networkx as nx
 
@@ -66,8 +67,8 @@ DISPUTE_CUES = re.compile(
 @no_cyclic_gc()  # the graph is made of many objects that live on and hold no garbage cycles
 def link(corpus: Corpus, items: list[Item], concepts: list[Concept], titles: dict | None = None) -> nx.MultiDiGraph:
     """Name every note (sets Item.note) and build the graph, annotated by graph.annotate().
-    titles: the link stage cache of the last build, updated in place: the items' short titles
-    (see cached_title) and, under ANALYSES, what annotate() returned."""
+    titles: the link stage cache of the last build, updated in place: the items' short titles and
+    the digests of their words (see cached_text) and, under ANALYSES, what annotate() returned."""
     previous = titles.pop(ANALYSES, None) if titles is not None else None
     g = nx.MultiDiGraph()
     names = NameRegistry()
@@ -76,10 +77,11 @@ def link(corpus: Corpus, items: list[Item], concepts: list[Concept], titles: dic
     g.graph["debate_maps"] = {}
     post_nodes = add_posts(g, corpus, names)
     add_concepts(g, concepts, names)
-    add_items(g, corpus, post_nodes, items, concepts, names, titles)
+    definitions = add_items(g, corpus, post_nodes, items, concepts, names, titles)
     add_replies(g, corpus, post_nodes, items)
-    add_prerequisites(g, items)
-    argued = {g.nodes[f"item:{i.id}"]["post"] for i in items if i.type in ("claim", "counterexample")}
+    add_prerequisites(g, definitions)
+    nodes = g._node
+    argued = {nodes[f"item:{i.id}"]["post"] for i in items if i.type in ("claim", "counterexample")}
     for post, pnode in zip(corpus.posts, post_nodes):
         if post.thread and pnode in argued:
             name = names.claim("Maps", f"Debate map — {post.title}")
@@ -96,12 +98,13 @@ def add_edge(g: nx.MultiDiGraph, u: str, v: str, **attr) -> None:
     the graph's caches on every call, a quarter of add_items (98k edges at 400 posts). The graph
     is new and has no cached views yet; annotate() makes the first."""
     succ = g._succ
-    if u not in succ or v not in succ:
+    out = succ.get(u)
+    if out is None or v not in succ:
         g.add_edge(u, v, **attr)
         return
-    keydict = succ[u].get(v)
+    keydict = out.get(v)
     if keydict is None:
-        succ[u][v] = g._pred[v][u] = {0: attr}
+        out[v] = g._pred[v][u] = {0: attr}
         return
     key = len(keydict)  # networkx's new_edge_key
     while key in keydict:
@@ -131,10 +134,11 @@ def person_key(name: str) -> str:
 
 def person(g: nx.MultiDiGraph, names: NameRegistry, name: str) -> str:
     node = person_key(name)
-    if node not in g:
+    data = g._node.get(node)
+    if data is None:
         add_node(g, node, type="person", label=" ".join(name.split()), note=note_of(names, "person", name), spellings=[name])
-    elif name not in g.nodes[node]["spellings"]:
-        g.nodes[node]["spellings"].append(name)
+    elif name not in data["spellings"]:
+        data["spellings"].append(name)
     return node
 
 
@@ -215,8 +219,11 @@ def item_post(posts_by_title: dict[str, list[tuple[Post, str]]], item: Item) -> 
 
 
 def add_items(g: nx.MultiDiGraph, corpus: Corpus, post_nodes: list[str], items: list[Item],
-              concepts: list[Concept], names: NameRegistry, titles: dict | None = None) -> None:
+              concepts: list[Concept], names: NameRegistry, titles: dict | None = None) -> dict[str, Linked]:
+    """Add the items' nodes and edges. Returns each definition's defines and mentions edges
+    (for add_prerequisites)."""
     index = concept_index(concepts)
+    definitions: dict[str, Linked] = {}
     previous_titles = dict(titles or {})
     if titles is not None:
         titles.clear()  # only this build's entries: the cache does not grow with old texts
@@ -225,8 +232,9 @@ def add_items(g: nx.MultiDiGraph, corpus: Corpus, post_nodes: list[str], items: 
         posts_by_title.setdefault(post.title, []).append((post, pnode))
     mentions: dict[tuple[str, str], int] = {}
     seen_text: dict[str, str] = {}
+    nodes = g._node  # `in` a plain dict, not a call of the graph's __contains__ (~70k at 400 posts)
     for item in items:
-        title = cached_title(item, index, previous_titles, titles)
+        title, words = cached_text(item, index, previous_titles, titles)
         item.note = note_of(names, item.type, title)
         node = f"item:{item.id}"
         found = item_post(posts_by_title, item)
@@ -234,53 +242,76 @@ def add_items(g: nx.MultiDiGraph, corpus: Corpus, post_nodes: list[str], items: 
         add_node(g, node, type=item.type, label=title, note=item.note, key=item.key, post=pnode or "",
                    block=item.block, in_comments=item.in_comments)
         where = comment_key(pnode, item.comment) if pnode and item.comment else pnode
-        if where and where in g:
+        if where and where in nodes:
             add_edge(g, node, where, type="appears_in", block=item.block)
         if item.author:
             add_edge(g, person(g, names, item.author), node, type="authored")
         term = resolved(item.term, index) if item.type == "definition" and item.term else None
+        linked = definitions.setdefault(node, Linked()) if item.type == "definition" else None
         if term:
             add_edge(g, node, f"concept:{term}", type="defines")
+            linked.defines.append(f"concept:{term}")
         for concept in dict.fromkeys(index.get(name_key(c), c) for c in item.concepts):
             cnode = f"concept:{concept}"
-            if cnode not in g:
+            if cnode not in nodes:
                 continue
             if concept != term:
-                add_edge(g, node, cnode, type="mentions" if item.type == "definition" else "about")
+                add_edge(g, node, cnode, type="mentions" if linked is not None else "about")
+                if linked is not None:
+                    linked.mentions.append(cnode)
             if pnode:
                 mentions[(pnode, concept)] = mentions.get((pnode, concept), 0) + 1
-        text_key = " ".join(WORDS.findall(item.text.lower()))
-        if text_key in seen_text and len(text_key) > 20:
-            add_edge(g, node, seen_text[text_key], type="duplicate_of")
-        else:
-            seen_text.setdefault(text_key, node)
+        if words in seen_text:  # the same words as an earlier item's
+            add_edge(g, node, seen_text[words], type="duplicate_of")
+        elif words:
+            seen_text[words] = node
     for (pnode, concept), count in mentions.items():
         add_edge(g, pnode, f"concept:{concept}", type="mentions", count=count)
     for item in items:
-        if item.against and f"item:{item.against}" in g:
+        if item.against and f"item:{item.against}" in nodes:
             add_edge(g, f"item:{item.id}", f"item:{item.against}", type="counterexample_to")
+    return definitions
 
 
-def cached_title(item: Item, index: dict[str, str], previous: dict, titles: dict | None) -> str:
-    """short_title(item), taken from the last build's titles when the same code titled the same
-    text (a tenth of the link stage, and most items are unchanged when one file is). A defined
-    term's title depends on the concept index too: those are cheap, and always made again."""
-    if titles is None or (item.type == "definition" and item.term):
-        return short_title(item, index)
+@dataclass
+class Linked:
+    """The concepts a definition's node has edges to, in the order they were added."""
+
+    defines: list[str] = field(default_factory=list)
+    mentions: list[str] = field(default_factory=list)
+
+
+def cached_text(item: Item, index: dict[str, str], previous: dict, titles: dict | None) -> tuple[str, str]:
+    """(short_title(item), words_digest(item.text)), taken from the last build's entry when the
+    same code read the same text (a quarter of add_items, and most items are unchanged when one
+    file is). A defined term's title depends on the concept index too: those are cheap, and
+    always made again; their entry keeps the digest only (title "")."""
+    defined = item.type == "definition" and bool(item.term)
+    if titles is None:
+        return short_title(item, index), words_digest(item.text)
     text = f"{code_version()}\0{item.type}\0{item.post}\0{item.text}"
     key = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
-    title = previous.get(key)
-    if not isinstance(title, str) or not title:
-        title = short_title(item, index)
-    titles[key] = title
-    return title
+    entry = previous.get(key)
+    if not (type(entry) is list and len(entry) == 2 and type(entry[0]) is str and type(entry[1]) is str
+            and bool(entry[0]) != defined and len(entry[1]) in (0, 40)):
+        entry = ["" if defined else short_title(item, index), words_digest(item.text)]
+    titles[key] = entry
+    return short_title(item, index) if defined else entry[0], entry[1]
+
+
+def words_digest(text: str) -> str:
+    """A digest of the text's words in lower case, which tell an item that repeats another's
+    sentence (duplicate_of); "" for 20 characters or fewer (too short to tell)."""
+    words = " ".join(WORDS.findall(text.lower()))
+    return hashlib.sha1(words.encode("utf-8", "surrogatepass")).hexdigest() if len(words) > 20 else ""
 
 
 def add_replies(g: nx.MultiDiGraph, corpus: Corpus, post_nodes: list[str], items: list[Item]) -> None:
     """A comment's items reply to the claims it quotes; without a quote, to its parent's claims."""
     at: dict[tuple[str, str], list[Item]] = {}  # (post node, block id) -> items in that block
+    nodes = g._node  # a plain dict: NodeView lookups cost more than the rest of this loop
     for item in items:
-        node = g.nodes[f"item:{item.id}"]
+        node = nodes[f"item:{item.id}"]
         at.setdefault((node["post"], item.block), []).append(item)
     for post, pnode in zip(corpus.posts, post_nodes):
         if not post.thread:
@@ -313,16 +344,17 @@ def reply_edge(g: nx.MultiDiGraph, item: Item, target: Item) -> None:
     add_edge(g, f"item:{item.id}", f"item:{target.id}", type="replies_to", stance=stance)
 
 
-def add_prerequisites(g: nx.MultiDiGraph, items: list[Item]) -> None:
-    """"A prerequisite B" when a definition of B mentions A: A comes first in the reading order."""
-    for node, data in list(g.nodes(data=True)):
-        if data["type"] != "definition":
-            continue
-        defined = [v for _, v, t in g.out_edges(node, data="type") if t == "defines"]
-        relies = [v for _, v, t in g.out_edges(node, data="type") if t == "mentions"]
-        for term in defined:
-            for other in relies:
-                if other != term and not any(d.get("type") == "prerequisite" for d in g.get_edge_data(other, term, default={}).values()):
+def add_prerequisites(g: nx.MultiDiGraph, definitions: dict[str, Linked]) -> None:
+    """"A prerequisite B" when a definition of B mentions A: A comes first in the reading order.
+    definitions: what add_items linked each definition to, in node order (asking the graph for
+    each definition's edges cost as much as the rest of this). Only this makes prerequisite
+    edges, so the pairs made so far tell which exist."""
+    made: set[tuple[str, str]] = set()
+    for linked in definitions.values():
+        for term in linked.defines:
+            for other in linked.mentions:
+                if other != term and (other, term) not in made:
+                    made.add((other, term))
                     add_edge(g, other, term, type="prerequisite")
 
 
