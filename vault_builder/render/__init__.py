@@ -160,7 +160,7 @@ class Ctx:
         self._item_digests: dict[str, bytes] = {}
         self._post_digests: dict[str, bytes] = {}
         self._listed_digests: dict[str, bytes] = {}
-        self.item_rows: dict[str, dict] = {}  # concepts.item_row
+        self.item_rows: dict[str, str] = {}  # concepts.item_row
         self.previous_keys = dict(self.note_cache or {})
         if self.note_cache is not None:
             self.note_cache.clear()  # only this build's notes: the cache does not grow with old ones

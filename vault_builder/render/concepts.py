@@ -40,15 +40,17 @@ def aliases(ctx: Ctx, node: str) -> list[str]:
     return out
 
 
-def item_row(ctx: Ctx, inode: str) -> dict:
-    """An item in a concept's lists; made once per item (an item is listed under each of its
-    concepts) and shared, as values are only read."""
+def item_row(ctx: Ctx, inode: str) -> str:
+    """An item's line in a concept's lists: its link, whether it is a key claim or disputed, its
+    author and source. Made once per item (an item is listed under each of its concepts), as
+    text: the big concept notes list thousands of items, which the template's loop made slowly."""
     row = ctx.item_rows.get(inode)
     if row is None:
         item = ctx.by_id[inode[5:]]
-        row = ctx.item_rows[inode] = {
-            "link": ctx.link(inode), "author": item.author, "source": ctx.source(item),
-            "key": bool(item.key), "disputed": bool(ctx.node(inode).get("disputed")), "type": item.type}
+        row = ctx.item_rows[inode] = (
+            f"- {ctx.link(inode)}{' · key claim' if item.key else ''}"
+            f"{' · ⚔ disputed' if ctx.node(inode).get('disputed') else ''}"
+            f"{f' — {item.author}' if item.author else ''} ({ctx.source(item)})\n")
     return row
 
 
