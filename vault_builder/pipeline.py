@@ -161,7 +161,7 @@ def _build(options: BuildOptions, log: Callable[[str], None], progress: Callable
         del note_cache, vault_stats
     del corpus  # the exports need the items and the graph only
     with phase(result, "export", log, progress):
-        export.write_items(options.out / "items.jsonl", items)
+        export.write_items(options.out / "items.jsonl", items, cache=options.out / buildcache.CACHE_DIR / "items.index")
         export.write_graph(options.out / "graph.json", graph, cache=options.out / buildcache.CACHE_DIR / "graph.index")
         # The deck needs the items only: its memory goes to the deck (peak of large builds). The
         # graph's cached views make it a reference cycle, which only a collection would free (none
