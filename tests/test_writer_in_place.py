@@ -97,7 +97,7 @@ def test_a_build_interrupted_while_applying_is_repaired_by_the_next(tmp_path, mo
     write_vault(vault, FIRST)
     with_user_files(vault)
     interrupt_apply(vault, monkeypatch, moves)
-    assert writer.read_pending(vault)  # the journal is there
+    assert writer.read_manifest(vault)[1]  # the journal is there
     write_vault(vault, FIRST)  # what it had moved in counts as generated: replaced or dropped
     reference = tmp_path / "ref"
     write_vault(reference, FIRST)
@@ -105,7 +105,7 @@ def test_a_build_interrupted_while_applying_is_repaired_by_the_next(tmp_path, mo
     write_vault(reference, FIRST)
     folders_left = {"New": "dir", "New/Deep": "dir"} if moves >= 3 else {}  # folders stay, as in the full path
     assert tree(vault) == tree(reference) | folders_left
-    assert writer.read_pending(vault) == {}
+    assert writer.read_manifest(vault)[1] == {}
 
 
 @pytest.mark.parametrize("moves", [0, 2, 4])
@@ -136,3 +136,19 @@ def test_the_manifest_is_written_last(tmp_path, monkeypatch):
     write_vault(vault, SECOND)
     assert order[-1] == os.fspath(vault / MANIFEST) and order[0] == os.fspath(vault / MANIFEST)
     assert len(order) == 2 + 4  # the journal, the four new or changed files, the manifest
+
+
+@pytest.mark.parametrize("text", ["{not json", "[1, 2]", '{"generated": [1], "pending": "x"}', ""])
+def test_a_damaged_manifest_reads_as_empty(tmp_path, text):
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    (vault / MANIFEST).write_text(text, encoding="utf-8")
+    assert writer.read_manifest(vault) == ({}, {})
+    assert writer.read_manifest(tmp_path / "none") == ({}, {})
+
+
+def test_the_manifest_reads_as_generated_and_pending(tmp_path):
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    (vault / MANIFEST).write_text('{"generated": {"a.md": "1"}, "pending": {"b.md": "2"}}', encoding="utf-8")
+    assert writer.read_manifest(vault) == ({"a.md": "1"}, {"b.md": "2"})

@@ -63,7 +63,7 @@ def write_vault(vault: Path, files: Mapping[str, str | bytes] | Iterable[tuple[s
     it (this dict as that build filled it in; see Recorded), replaced by those of the new vault.
     """
     problems: list[Problem] = []
-    old, pending = read_manifest(vault), read_pending(vault)
+    old, pending = read_manifest(vault)  # one read of the manifest: 90k entries at 2,000 posts
     before = scan(vault)
     recorded = Recorded(vault, stats or {})
     new_stats: dict[str, list[int]] = {}
@@ -311,17 +311,17 @@ def manifest_text(generated: dict[str, str]) -> str:
     return '{\n "generated": {\n' + lines + "\n }\n}\n"
 
 
-def read_manifest(vault: Path, key: str = "generated") -> dict[str, str]:
+def read_manifest(vault: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """The manifest's "generated" files and its "pending" ones (see apply_in_place: {} normally),
+    each {} where missing or not a mapping."""
     try:
-        found = json.loads((vault / MANIFEST).read_text(encoding="utf-8")).get(key, {})
-    except (OSError, ValueError, AttributeError):
-        return {}
-    return found if isinstance(found, dict) else {}
-
-
-def read_pending(vault: Path) -> dict[str, str]:
-    """The files an interrupted in-place apply was moving in (see apply_in_place): {} normally."""
-    return read_manifest(vault, "pending")
+        found = json.loads((vault / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}, {}
+    if not isinstance(found, dict):
+        return {}, {}
+    parts = found.get("generated"), found.get("pending")
+    return tuple(part if isinstance(part, dict) else {} for part in parts)
 
 
 def digests(old_sha: str | tuple[str, ...] | None) -> tuple[str, ...]:
