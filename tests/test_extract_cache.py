@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import marshal
 
 import pytest
 
@@ -43,7 +44,7 @@ def test_warm_and_edited_builds_match_cold_builds(bundled, monkeypatch):
     cache: dict = {}
     assert _run(corpus, glossary, cache) == cold  # cold, filling the cache
     assert len(cache) == len(corpus.posts)
-    cache = json.loads(json.dumps(cache))  # what the caller keeps on disk
+    cache = marshal.loads(marshal.dumps(cache))  # what the caller keeps on disk
     before = set(cache)
 
     calls = []  # units split and run through the per-sentence rules
@@ -100,7 +101,7 @@ def test_a_warm_build_runs_no_second_pass_and_an_edit_only_its_post(bundled, mon
     corpus, glossary = bundled
     cache: dict = {}
     cold = _run(corpus, glossary, cache)
-    cache = json.loads(json.dumps(cache))
+    cache = marshal.loads(marshal.dumps(cache))
     assert all("done" in entry for entry in cache.values())
     calls = _units_run(monkeypatch)
     assert _run(corpus, glossary, cache) == cold and not calls
@@ -132,10 +133,24 @@ def test_damaged_finished_items_are_made_again(bundled):
     entries = list(cache.values())
     entries[0]["done"][1] = entries[0]["done"][1][:-40]  # cut short
     entries[1]["done"] = {"not": "a list"}
-    entries[2]["done"][1] = json.dumps([1, 2, [[0, "x"]]])  # a row of the wrong width
-    entries[3]["done"][1] = json.dumps([1, 2, [[0, "x", 7, None] + [None] * 16]])  # a target out of range
+    entries[2]["done"][1] = marshal.dumps([1, 2, [[0, "x"]]])  # a row of the wrong width
+    entries[3]["done"][1] = marshal.dumps([1, 2, [[0, "x", 7, None] + [None] * 16]])  # a target out of range
+    entries[4]["done"][1] = json.dumps([1, 2, []])  # text, not bytes (what an older cache held)
+    entries[5]["done"][1] = b"\xff\x00 not marshal"
     assert _run(corpus, glossary, cache) == cold
     assert all(extract_mod.X.read_done(e["done"], e["done"][0]) for e in cache.values())
+
+
+@pytest.mark.parametrize("unit", [b"\xff\x00 not marshal", "text, not bytes", marshal.dumps([[[0, 1]], []])])
+def test_a_damaged_unit_redoes_its_post(bundled, monkeypatch, unit):
+    corpus, glossary = bundled
+    cache: dict = {}
+    cold = _run(corpus, glossary, cache)
+    damaged = next(key for key, entry in cache.items() if entry["units"])
+    cache[damaged]["units"][0] = unit
+    calls = _units_run(monkeypatch)
+    assert _run(corpus, glossary, cache) == cold
+    assert len(set(calls)) == 1  # that post's first pass, again
 
 
 def _one_run_over_the_corpus(monkeypatch):

@@ -422,7 +422,7 @@ def extract(corpus: Corpus, glossary: list[Concept], overrides: dict | None = No
             cache: dict | None = None) -> tuple[list[Item], list[Concept], list[Problem]]:
     """Items in post order then block order, all concepts (glossary + discovered), problems.
     progress(done, total) is called now and then with the posts and comments done.  `cache`: a dict
-    of JSON values the caller keeps between builds (see cache.py); it is updated in place, and with
+    of plain (marshal) values the caller keeps between builds (see cache.py); it is updated in place, and with
     it only the posts that changed are split and run through the per-sentence rules again."""
     # Extraction allocates millions of objects: short-lived ones that reference counting frees, and
     # sentences and candidates that live until it returns.  The cyclic collector, triggered by the
@@ -459,7 +459,7 @@ def _extract(corpus: Corpus, glossary: list[Concept], overrides: dict, disabled:
     # First pass: each post's sentences and what the rules say about each on its own, definitions
     # included (the terms the text defines count as concepts for the claim cues after them), from the
     # cache when the post, the glossary and the code are unchanged.  Only the cache entries are kept
-    # (compact strings): the sentences are made again in the second pass, without the text forms the
+    # (compact bytes): the sentences are made again in the second pass, without the text forms the
     # first pass's rules cached on them.
     entries: list[dict] = []
     keys: list[str] = []
