@@ -212,3 +212,25 @@ def test_a_quote_in_one_thread_weighs_paragraphs_of_that_id_in_other_posts(bundl
     expected = _run(quoting, glossary)
     assert expected != _run(corpus, glossary)
     assert _run(quoting, glossary, cache) == expected
+
+
+def test_items_read_from_the_cache_share_their_repeated_strings(bundled):
+    """A post's finished items come back from disk with one copy of each repeated string (rule
+    names, concepts, the post's title and file) across posts, not a copy per item."""
+    corpus, glossary = bundled
+    cache: dict = {}
+    _run(corpus, glossary, cache)
+    cache = marshal.loads(marshal.dumps(cache))
+    items = [rec[1] for entry in cache.values() if "done" in entry
+             for rec in cache_mod.read_done(entry["done"], entry["done"][0])[2]]
+    assert len({i.post for i in items}) > 1
+    for field in ("type", "post", "source_file", "block"):
+        first: dict = {}
+        for i in items:
+            value = getattr(i, field)
+            assert first.setdefault(value, value) is value, field
+    rules = [r for i in items for r in i.rules]
+    concepts = [c for i in items for c in i.concepts]
+    for values in (rules, concepts):
+        first = {}
+        assert values and all(first.setdefault(v, v) is v for v in values)

@@ -47,7 +47,7 @@ from ..models import Concept, Item, Post
 from .context import Sent
 from .facts import Facts
 
-FORMAT = 4
+FORMAT = 5
 """Bumped when the entries change shape."""
 
 
@@ -126,7 +126,7 @@ def done_key(post_key: str, cross: str, quoted: list[str]) -> str:
 
 def done_entry(key: str, n_orders: int, n_paras: int, recs: list[list]) -> list:
     """entry["done"] from the post's records [order, item, base_id, target, context] (extract._records)."""
-    rows = [[o, b, t, x, *[getattr(it, f) for f in DONE_FIELDS]] for o, it, b, t, x in recs]
+    rows = [[o, b, t, x, *_shared_values(it)] for o, it, b, t, x in recs]
     return [key, marshal.dumps([n_orders, n_paras, rows])]
 
 
@@ -143,24 +143,28 @@ def read_done(value, key: str) -> tuple[int, int, list[list]] | None:
         for row in rows:
             if len(row) != width or not isinstance(row[0], int) or not isinstance(row[2], int) or not -2 <= row[2] < len(rows):
                 return None
-        return n_orders, n_paras, [[row[0], _item(row[4:]), row[1], row[2], row[3]] for row in rows]
+        return n_orders, n_paras, [[row[0], Item("", *row[4:]), row[1], row[2], row[3]] for row in rows]
     except (TypeError, ValueError, AttributeError, EOFError):
         return None
 
 
-def _item(values: list) -> Item:
-    """An Item (id "") of its DONE_FIELDS values, the strings that repeat from item to item interned:
-    made by the rules, they are shared by all items, and a copy per item would hold tens of MB at
-    2000 posts through the link and render stages."""
-    it = Item("", *values)
-    it.type, it.post, it.source_file, it.block = intern(it.type), intern(it.post), intern(it.source_file), intern(it.block)
-    if it.author is not None:
-        it.author = intern(it.author)
-    if it.comment is not None:
-        it.comment = intern(it.comment)
-    it.concepts = [intern(c) for c in it.concepts]
-    it.rules = [intern(r) for r in it.rules]
+def _shared_values(it: Item) -> list:
+    """The item's DONE_FIELDS values, with the strings that repeat from item to item interned:
+    marshal writes an interned string as such and reads it back interned, so the items read from
+    the cache share one copy of each (a copy per item would hold tens of MB at 2000 posts through
+    the link and render stages), and interning them here, once per item made, costs less than
+    on every read."""
+    values = [getattr(it, f) for f in DONE_FIELDS]
+    for f in _SHARED_STRINGS:
+        if values[f] is not None:
+            values[f] = intern(values[f])
+    values[_CONCEPTS] = [intern(c) for c in it.concepts]
+    values[_RULES] = [intern(r) for r in it.rules]
     if it.taxonomy:
-        it.taxonomy = {intern(k): intern(v) for k, v in it.taxonomy.items()}
-    it.taxonomy_cues = {intern(k): intern(v) for k, v in it.taxonomy_cues.items()}
-    return it
+        values[_TAXONOMY] = {intern(k): intern(v) for k, v in it.taxonomy.items()}
+    values[_CUES] = {intern(k): intern(v) for k, v in it.taxonomy_cues.items()}
+    return values
+
+
+_SHARED_STRINGS = [DONE_FIELDS.index(f) for f in ("type", "post", "source_file", "block", "author", "comment")]
+_CONCEPTS, _RULES, _TAXONOMY, _CUES = (DONE_FIELDS.index(f) for f in ("concepts", "rules", "taxonomy", "taxonomy_cues"))
