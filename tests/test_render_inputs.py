@@ -263,3 +263,70 @@ def test_a_page_whose_inputs_changed_is_rendered_again(edit, changed):
     assert moved
     for path in moved:
         assert again[path] == (clean[path][0], False), path
+
+
+def rows_made(monkeypatch) -> list[str]:
+    """The item nodes whose concept-list row is made (concepts.made_row), from now on."""
+    made: list[str] = []
+    real = concept_notes.made_row
+    monkeypatch.setattr(concept_notes, "made_row", lambda ctx, inode: made.append(inode) or real(ctx, inode))
+    return made
+
+
+def author_of_b_claim(corpus, items, concepts):
+    """Changes B's claim's row in the lists of its concepts (which list other items too)."""
+    next(i for i in items if i.id == "cla-1").author = "Someone Else"
+
+
+def test_a_concept_note_made_again_makes_the_rows_of_changed_items_only(monkeypatch):
+    """The concept notes listing B's claim are made again; their other rows are the last build's
+    (Ctx.rows, kept in the note cache), and the notes are those of a clean render."""
+    corpus, items, concepts = answered_across_posts()
+    cache: dict = {}
+    first = rendered(corpus, items, concepts, cache)
+    author_of_b_claim(corpus, items, concepts)
+    made = rows_made(monkeypatch)
+    again = rendered(corpus, items, concepts, cache)
+    assert made == ["item:cla-1"]
+    remade = [p for p, (text, kept) in again.items() if p.startswith("Concepts/") and not kept]
+    assert any(first[p][0].count("\n- ") > 2 for p in remade)  # one lists other items too
+    assert {p: t for p, (t, _) in again.items()} == {p: t for p, (t, _) in rendered(corpus, items, concepts, None).items()}
+
+
+@pytest.mark.parametrize("damage", [
+    lambda entry: None,  # absent
+    lambda entry: ("another code version", entry[1]),
+    lambda entry: (entry[0], {d: None for d in entry[1]}),
+    lambda entry: (entry[0], list(entry[1].items())),
+    lambda entry: "not an entry",
+])
+def test_a_damaged_or_absent_row_cache_means_the_rows_are_made_again(monkeypatch, damage):
+    corpus, items, concepts = answered_across_posts()
+    cache: dict = {}
+    rendered(corpus, items, concepts, cache)
+    entry = damage(cache.pop(render.ROWS))
+    if entry is not None:
+        cache[render.ROWS] = entry
+    author_of_b_claim(corpus, items, concepts)
+    made = rows_made(monkeypatch)
+    again = rendered(corpus, items, concepts, cache)
+    assert len(set(made)) > 1
+    assert {p: t for p, (t, _) in again.items()} == {p: t for p, (t, _) in rendered(corpus, items, concepts, None).items()}
+    made.clear()
+    rendered(corpus, items, concepts, cache)  # the rows were kept again
+    assert made == []
+
+
+def test_the_row_cache_holds_this_builds_rows_only():
+    corpus, items, concepts = answered_across_posts()
+    cache: dict = {}
+    rendered(corpus, items, concepts, cache)
+    assert any("[[C" in row for row in cache[render.ROWS][1].values())
+    drop_post(corpus, items, concepts)
+    rendered(corpus, items, concepts, cache)
+    rows = cache[render.ROWS][1]
+    ctx = ctx_of(corpus, items, concepts)
+    listed = {u for lists in concept_notes.every_listed(ctx).values()
+              for u in lists.claims + lists.counterexamples + lists.examples + lists.related_definitions}
+    assert rows and not any("[[C" in row for row in rows.values())
+    assert sorted(rows.values()) == sorted(concept_notes.item_row(ctx, u) for u in listed)

@@ -139,7 +139,8 @@ class Ctx:
     """post node -> its items (post body and thread), in extraction order."""
     note_cache: dict | None = None
     """note path -> what the last build made it from (inputs_key() or note_key(), see note());
-    this build's keys replace them (None: no cache, every note is rendered)."""
+    this build's keys replace them (None: no cache, every note is rendered). Also holds the
+    concept lists' rows under ROWS (see listed_digest)."""
 
     def __post_init__(self) -> None:
         self.by_id = {i.id: i for i in self.items}
@@ -162,8 +163,14 @@ class Ctx:
         self._listed_digests: dict[str, bytes] = {}
         self.item_rows: dict[str, str] = {}  # concepts.item_row
         self.previous_keys = dict(self.note_cache or {})
+        self._old_rows = kept_rows(self.previous_keys.pop(ROWS, None))
+        self.rows: dict[bytes, str] = {}
+        """listed_digest -> the item's row in a concept's lists, for this build's items: kept for
+        the next build in the note cache (a concept note that lists thousands of items is made
+        again when one of them changes; their rows need not be)."""
         if self.note_cache is not None:
             self.note_cache.clear()  # only this build's notes: the cache does not grow with old ones
+            self.note_cache[ROWS] = (code_version(), self.rows)  # filled as rows are made or kept
 
     def template(self, name: str) -> jinja2.Template:
         if name not in self._templates:
@@ -229,6 +236,9 @@ class Ctx:
             found = self._listed_digests[inode] = digest(
                 (inode, node["note"], node.get("disputed"), item.author, item.type, item.key, item.post,
                  item.source_file, item.in_comments, item.comment, item.block, self.post_digest(node["post"])))
+            row = self._old_rows.get(found)
+            if row is not None:  # the last build's row of this item, made from the same: kept
+                self.item_rows[inode] = self.rows[found] = row
         return found
 
     def post_digest(self, pnode: str) -> bytes:
@@ -336,6 +346,19 @@ class Ctx:
         return self._authors[name]
 
 
+ROWS = "\0rows"
+"""Ctx.note_cache's entry for the concept lists' rows: (code_version(), {listed_digest: row}). Not
+a vault path (no file name holds a NUL)."""
+
+
+def kept_rows(entry) -> dict:
+    """The rows the last build kept (Ctx.rows) if made by this code, else none. Only str rows: an
+    entry of another shape is damaged, and its rows are made again."""
+    if not (isinstance(entry, tuple) and len(entry) == 2 and entry[0] == code_version() and isinstance(entry[1], dict)):
+        return {}
+    return {d: row for d, row in entry[1].items() if type(row) is str}
+
+
 def render_values(values: Callable[[], tuple[jinja2.Template, dict]]) -> str:
     template, data = values()
     return template.render(data)
@@ -348,11 +371,15 @@ def digest(data) -> bytes:
     return hashlib.sha1(marshal.dumps(data, 2)).digest()
 
 
+def code_version() -> str:
+    from ..buildcache import code_version
+
+    return code_version()
+
+
 def inputs_key(inputs) -> str:
     """What a note is made from: the code and templates (buildcache.code_version) and the note's
     inputs (plain data that names its template)."""
-    from ..buildcache import code_version
-
     return digest((code_version(), inputs)).hex()
 
 

@@ -41,17 +41,28 @@ def aliases(ctx: Ctx, node: str) -> list[str]:
 
 
 def item_row(ctx: Ctx, inode: str) -> str:
-    """An item's line in a concept's lists: its link, whether it is a key claim or disputed, its
-    author and source. Made once per item (an item is listed under each of its concepts), as
-    text: the big concept notes list thousands of items, which the template's loop made slowly."""
+    """An item's line in a concept's lists (made_row), made once per item (an item is listed
+    under each of its concepts). With a note cache, the row the last build made from the same
+    (Ctx.listed_digest) is kept: a concept note made again lists thousands of unchanged items."""
     row = ctx.item_rows.get(inode)
+    if row is None and ctx.note_cache is not None:
+        ctx.listed_digest(inode)  # finds the row the last build made from the same, if any
+        row = ctx.item_rows.get(inode)
     if row is None:
-        item = ctx.by_id[inode[5:]]
-        row = ctx.item_rows[inode] = (
-            f"- {ctx.link(inode)}{' · key claim' if item.key else ''}"
+        row = ctx.item_rows[inode] = made_row(ctx, inode)
+        if ctx.note_cache is not None:
+            ctx.rows[ctx.listed_digest(inode)] = row
+    return row
+
+
+def made_row(ctx: Ctx, inode: str) -> str:
+    """An item's line in a concept's lists: its link, whether it is a key claim or disputed, its
+    author and source, as text: the big concept notes list thousands of items, which the
+    template's loop made slowly. What it reads is in Ctx.listed_digest: keep them in step."""
+    item = ctx.by_id[inode[5:]]
+    return (f"- {ctx.link(inode)}{' · key claim' if item.key else ''}"
             f"{' · ⚔ disputed' if ctx.node(inode).get('disputed') else ''}"
             f"{f' — {item.author}' if item.author else ''} ({ctx.source(item)})\n")
-    return row
 
 
 @dataclass
