@@ -4,8 +4,12 @@ import unicodedata
 import networkx as nx
 import pytest
 
+from vault_builder import link
+from vault_builder.graph import PAIRED, EdgeIndex, make_edge_index
 from vault_builder.link import add_edge, add_node
 from vault_builder.paths import NameRegistry, _make_name, name_key, name_problem, note_name
+
+from test_link_names import make_corpus
 
 
 EDGES = [("a", "b", {"type": "about"}), ("a", "b", {"type": "mentions", "count": 2}), ("b", "a", {}),
@@ -52,6 +56,7 @@ def test_add_node_makes_the_nodes_networkx_makes():
 
 @pytest.mark.parametrize("name", [
     "x" * 60, "x" * 61, "é" * 126, "é" * 127, "€" * 84, "€" * 85, "😀" * 63, "😀" * 64, "a" * 200, "ok",
+    "x" * 252, "x" * 253, "x" * 255, "é" * 60 + "x", "CON" + "x" * 60, "a:" + "x" * 60, "x" * 61 + ".",
 ])
 def test_path_refuses_what_the_full_check_of_the_file_name_refuses(name):
     full = name_problem(name) or name_problem(name + ".md")
@@ -77,3 +82,54 @@ def test_note_name_of_a_name_already_is_the_long_way_s(title, max_len):
 @pytest.mark.parametrize("name", TITLES)
 def test_name_key_is_nfc_casefold(name):
     assert name_key(name) == unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())
+
+
+def edge_index_the_long_way(g: nx.MultiDiGraph) -> EdgeIndex:
+    """make_edge_index as it was written before its shortcuts (setdefault per edge, set() per list)."""
+    index = EdgeIndex()
+    for u, targets in g.adjacency():
+        if not targets:
+            continue
+        out_u = index.out.setdefault(u, {})
+        for v, parallel in targets.items():
+            into_v = index.into.setdefault(v, {})
+            if len(parallel) > 1:
+                kinds = [d.get("type") for d in parallel.values()]
+                index.repeated.update(t for t in set(kinds) if kinds.count(t) > 1)
+            for d in parallel.values():
+                t = d.get("type")
+                out_u.setdefault(t, []).append(v)
+                into_v.setdefault(t, []).append(u)
+                if t in PAIRED:
+                    index.of_type.setdefault(t, []).append((u, v))
+                if t == "replies_to":
+                    index.replies_in.setdefault(v, []).append((u, d.get("stance")))
+                if t in ("counterexample_to", "replies_to"):
+                    index.answers.setdefault(u, []).append((v, t, d.get("stance")))
+    for by_type in (*index.out.values(), *index.into.values()):
+        for t, ends in by_type.items():
+            by_type[t] = tuple(sorted(set(ends))) if len(ends) > 1 else tuple(ends)
+    return index
+
+
+def in_order(index: EdgeIndex):
+    """The index with the order of every dict's keys (the renderer iterates some of them)."""
+    return [(name, [(k, list(v.items()) if isinstance(v, dict) else v) for k, v in getattr(index, name).items()])
+            for name in ("out", "into", "of_type", "replies_in", "answers")] + [sorted(index.repeated, key=str)]
+
+
+def test_the_edge_index_is_the_long_way_s():
+    g = nx.MultiDiGraph()
+    edges = [("i1", "c", "about"), ("i1", "c", "about"), ("i2", "c", "about"), ("i2", "c", "mentions"),
+             ("i3", "c", "mentions"), ("i1", "d", "about"), ("p", "c", "mentions"), ("p", "c", "mentions"),
+             ("c", "d", "prerequisite"), ("d", "c", "prerequisite"), ("d", "c", "same_as"), ("i3", "i1", "counterexample_to"),
+             ("i2", "i1", "replies_to"), ("i2", "i1", "replies_to"), ("i3", "i2", "replies_to"), ("z", "i1", None), ("z", "i1", None),
+             ("i0", "c", "about"), ("i3", "i0", "duplicate_of")]
+    for n, (u, v, t) in enumerate(edges):
+        g.add_edge(u, v, **({"type": t} if t else {}), stance="disputes" if n % 2 else "responds")
+    g.add_node("alone")
+    fast, slow = make_edge_index(g), edge_index_the_long_way(g)
+    assert fast.repeated == {"about", "mentions", "replies_to", None}
+    assert in_order(fast) == in_order(slow)
+    linked = link.link(*make_corpus(["Alpha", "Beta"]))
+    assert in_order(make_edge_index(linked)) == in_order(edge_index_the_long_way(linked))

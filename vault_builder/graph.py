@@ -23,7 +23,7 @@ import hashlib
 import heapq
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, repeat
 
 import networkx as nx
 
@@ -33,7 +33,8 @@ ITEM_TYPES = ("claim", "definition", "example", "counterexample")
 
 
 def concepts(g: nx.MultiDiGraph) -> list[str]:
-    return sorted(n for n, t in g.nodes(data="type") if t == "concept")
+    # the node dicts, not g.nodes(data="type"): a view's generator step per node (92k at 2,000 posts)
+    return sorted(n for n, data in g._node.items() if data.get("type") == "concept")
 
 
 @dataclass
@@ -113,49 +114,73 @@ def make_edge_index(g: nx.MultiDiGraph) -> EdgeIndex:
             continue
         out_u = out.setdefault(u, {})  # looked up once per node, not once per edge
         for v, parallel in targets.items():
-            into_v = into.setdefault(v, {})
+            into_v = into.get(v)
+            if into_v is None:
+                into_v = into[v] = {}
             if len(parallel) > 1:
                 kinds = [d.get("type") for d in parallel.values()]
                 repeated.update(t for t in set(kinds) if kinds.count(t) > 1)
             for d in parallel.values():
                 t = d.get("type")
-                out_u.setdefault(t, []).append(v)
-                into_v.setdefault(t, []).append(u)
-                if t in PAIRED:
-                    of_type.setdefault(t, []).append((u, v))
-                if t == "replies_to":
-                    replies_in.setdefault(v, []).append((u, d.get("stance")))
-                if t in ("counterexample_to", "replies_to"):
-                    answers.setdefault(u, []).append((v, t, d.get("stance")))
+                # get, not setdefault(t, []): no new list thrown away per edge (500k at 2,000 posts)
+                ends = out_u.get(t)
+                if ends is None:
+                    out_u[t] = [v]
+                else:
+                    ends.append(v)
+                starts = into_v.get(t)
+                if starts is None:
+                    into_v[t] = [u]
+                else:
+                    starts.append(u)
+                if t in _SPECIAL:  # one test for the few edges the three lists below take
+                    if t in PAIRED:
+                        of_type.setdefault(t, []).append((u, v))
+                    if t == "replies_to":
+                        replies_in.setdefault(v, []).append((u, d.get("stance")))
+                    if t in ("counterexample_to", "replies_to"):
+                        answers.setdefault(u, []).append((v, t, d.get("stance")))
     for by_type in (*out.values(), *into.values()):
         for t, ends in by_type.items():
-            by_type[t] = tuple(sorted(set(ends))) if len(ends) > 1 else tuple(ends)
+            if len(ends) > 1:  # a type without parallel edges lists each end once already: no set()
+                by_type[t] = tuple(sorted(set(ends) if t in repeated else ends))
+            else:
+                by_type[t] = tuple(ends)
     return index
+
+
+_SPECIAL = PAIRED | {"replies_to"}
 
 
 def importance(g: nx.MultiDiGraph, index: EdgeIndex | None = None) -> dict[str, int]:
     index = index or edge_index(g)
-    nodes = g._node  # a plain dict: NodeView lookups cost a third of this function
+    about, mentions = edge_points(g)
     score = {c: 0 for c in concepts(g)}
     for v in score:
         into = index.into.get(v)
         if not into:
             continue
         points = 3 * edges_into(g, index, v, "defines", into.get("defines", ()))
-        for kind in ("about", "mentions"):
+        for kind, worth in (("about", about), ("mentions", mentions)):
             starts = into.get(kind, ())
             if kind in index.repeated:
                 starts = [u for u in starts for _ in range(edges_into(g, index, v, kind, (u,)))]
-            for u in starts:
-                src = nodes[u]
-                if src["type"] in ITEM_TYPES:
-                    points += 2 if (src["type"] == "counterexample" or (src["type"] == "claim" and src.get("key"))) else 1
-                elif kind == "mentions" and src["type"] == "post":
-                    points += 1
+            points += sum(map(worth.get, starts, repeat(0)))
         score[v] = points
     for u, _ in index.of_type.get("prerequisite", ()):
         score[u] += 2
     return score
+
+
+def edge_points(g: nx.MultiDiGraph) -> tuple[dict[str, int], dict[str, int]]:
+    """(points of an about edge, points of a mentions edge) by the node it comes from, for the
+    nodes whose edges score: a dict lookup per edge, in C (sum over map), instead of reading the
+    node's attributes per edge (300k edges into concepts at 2,000 posts; dropped once scored)."""
+    about = {n: 2 if (t == "counterexample" or (t == "claim" and data.get("key"))) else 1
+             for n, data in g._node.items() if (t := data.get("type")) in ITEM_TYPES}
+    mentions = dict(about)
+    mentions.update((n, 1) for n, data in g._node.items() if data.get("type") == "post")
+    return about, mentions
 
 
 def edges_into(g: nx.MultiDiGraph, index: EdgeIndex, v: str, kind: str, starts: tuple[str, ...]) -> int:
@@ -302,12 +327,12 @@ def concept_inputs_key(g: nx.MultiDiGraph, adj: EdgeIndex, score: dict[str, int]
     lines += sorted(f"{v}\0" + "\0".join(by_type["prerequisite"]) for v, by_type in adj.into.items() if "prerequisite" in by_type)
     out = adj.out
     items = []
-    for u, t in g.nodes(data="type"):
+    for u, data in g._node.items():
         by_type = out.get(u)
-        if by_type and t in ITEM_TYPES:
+        if by_type and data.get("type") in ITEM_TYPES:
             ends = "\1".join(f"{kind}\2" + "\2".join(by_type[kind]) for kind in CONCEPT_LINKS if kind in by_type)
             if ends:
-                items.append(f"{t}\1{ends}")
+                items.append(f"{data['type']}\1{ends}")
     items.sort()
     lines += items
     return hashlib.sha1("\n".join(lines).encode("utf-8", "surrogatepass")).hexdigest()

@@ -191,11 +191,13 @@ class NameRegistry:
         _check_folder(folder)
         n = self._last.get(title, 1)
         name = self._numbered(title, n)
-        while name_key(name) in self._taken:
+        key = name_key(name)  # once per name: the cache of name_key holds fewer than a large vault's names
+        while key in self._taken:
             n += 1
             name = self._numbered(title, n)
+            key = name_key(name)
         self._last[title] = n
-        self._taken[name_key(name)] = folder
+        self._taken[key] = folder
         return name
 
     def _numbered(self, title: str, n: int) -> str:
@@ -222,8 +224,9 @@ class NameRegistry:
 def _md_problem(name: str) -> str | None:
     """name_problem(name + ".md") for a name name_problem passed: ".md" adds no character it refuses,
     ends in neither a space nor a dot and keeps the stem, so only the length can fail (a second
-    full check for every note was a tenth of the link stage)."""
-    return name_problem(name + ".md") if len(name) > 60 else None
+    full check for every note was a tenth of the link stage; for every long name, a third of
+    path() at 2,000 posts)."""
+    return "longer than 255 bytes" if len(name) > 60 and _utf8_len(name) > 255 - len(".md") else None
 
 
 @lru_cache(maxsize=256)  # a handful of folders, checked for every note
