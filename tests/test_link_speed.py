@@ -112,3 +112,22 @@ def test_importance_counts_every_edge_parallel_ones_too():
     assert analyses.importance(g) == scores_edge_by_edge(g) == {"concept:A": 11, "concept:B": 8}
     linked = link.link(*make_corpus(["Alpha", "Beta"]))
     assert analyses.importance(linked) == scores_edge_by_edge(linked)
+
+
+def test_add_items_asks_for_each_author_and_term_once(monkeypatch):
+    corpus, items, concepts = make_corpus(["Alpha", "Beta", "Gamma"])
+    items[4].author = "Writer  0"  # another spelling of one name: a call of its own, for the spellings
+    g, names = nx.MultiDiGraph(), link.NameRegistry()
+    post_nodes = link.add_posts(g, corpus, names)
+    link.add_concepts(g, concepts, names)
+    asked = []
+    for name, arg in (("person", 2), ("resolved", 0)):
+        real = getattr(link, name)
+        monkeypatch.setattr(link, name, lambda *a, real=real, name=name, arg=arg: asked.append((name, a[arg])) or real(*a))
+    link.add_items(g, corpus, post_nodes, items, concepts, names)
+    assert sorted(asked) == sorted({("person", i.author) for i in items if i.author}
+                                   | {("resolved", i.term) for i in items if i.term})
+    assert g.nodes["person:writer 0"]["spellings"] == ["Writer 0", "Writer  0"]
+    authored = [(u, v) for u, v, t in g.edges(data="type") if t == "authored" and v.startswith("item:")]
+    assert sorted(authored) == sorted((link.person_key(i.author), f"item:{i.id}") for i in items if i.author)
+    assert {v for _, v, t in g.edges(data="type") if t == "defines"} == {"concept:RLCT"}
