@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import shutil
 import subprocess
 import sys
@@ -38,6 +39,7 @@ print(json.dumps({"seconds": seconds, "peak_mb": resource.getrusage(resource.RUS
 
 
 def timed_build(sources: Path, out: Path) -> dict:
+    os.sync()  # the last build's files written out first: their writeback would slow this one at random
     proc = subprocess.run([sys.executable, "-c", BUILD, str(sources), str(out)], capture_output=True, text=True)
     if proc.returncode != 0:
         raise SystemExit(f"build failed:\n{proc.stderr[-2000:]}")
