@@ -10,13 +10,12 @@ from vault_builder.models import Item, Problem
 
 from ..export import no_cyclic_gc
 from . import cache as cards_cache
-from .apkg import start_apkg
+from .apkg import _write_apkg
 from .cards import _cards_for, _dedupe, _dedupe_specs, _NoteSpec
 from .keys import assign_keys
 from .markup import _Renderer
 from .notetypes import _models
-from .state import (STATE_VERSION, _load_state, _stamp_models, _stamp_notes, _state_notes,
-                    _write_removed,
+from .state import (STATE_VERSION, _load_state, _stamp_models, _stamp_notes, _write_removed,
                     write_state)
 
 
@@ -66,38 +65,29 @@ def build_deck(
 
     items = _dedupe(items, problems)
     keys = assign_keys(items, state["items"])
-    specs, to_cache = _all_cards(items, keys, vault_name, cache_path, problems)
-    specs = _dedupe_specs(specs, problems)
+    specs = _dedupe_specs(_all_cards(items, keys, vault_name, cache_path, problems), problems)
 
-    new, updated = _stamp_notes(specs, state["notes"], now)
+    new_state_notes, new, updated, removed_now = _stamp_notes(specs, state["notes"], now)
     models = _models()
     new_state_models = _stamp_models(models, state["models"], int(now))
 
-    # The collection's rows and zip (SQLite and zlib, which release the GIL) are made in a
-    # worker thread while this one makes and writes the cards cache, state.json and removed.txt
-    # (at 2000 posts, one-file rebuild: 0.58 s CPU here beside the worker's 1.18 s, 0.46 s of
-    # it zlib).  slt.apkg is put in place once both are done; an error in either is raised here.
-    pending = start_apkg(out_dir / "slt.apkg", specs, models, new_state_models, problems)
-    with pending.in_thread():
-        if cache_path is not None:
-            cards_cache.save(cache_path, *to_cache)
-        del to_cache
-        new_state_notes, removed_now = _state_notes(specs, state["notes"], now)
-        state_items = dict(state["items"])
-        for it in items:
-            state_items[keys[it.id]] = {"id": it.id, "type": it.type, "post": it.post,
-                                        "text": it.text}
-        new_state = {
-            "format": "vault-builder anki state",
-            "version": STATE_VERSION,
-            "items": state_items,
-            "notes": new_state_notes,
-            "models": new_state_models,
-        }
-        write_state(state_path, new_state, state,
-                    cache_path.with_name("state.index") if cache_path is not None else None)
-        _write_removed(out_dir / "removed.txt", new_state)
-    decks = pending.decks
+    state_items = dict(state["items"])
+    for it in items:
+        state_items[keys[it.id]] = {"id": it.id, "type": it.type, "post": it.post,
+                                    "text": it.text}
+
+    decks = _write_apkg(out_dir / "slt.apkg", specs, models, new_state_models, problems)
+
+    new_state = {
+        "format": "vault-builder anki state",
+        "version": STATE_VERSION,
+        "items": state_items,
+        "notes": new_state_notes,
+        "models": new_state_models,
+    }
+    write_state(state_path, new_state, state,
+                cache_path.with_name("state.index") if cache_path is not None else None)
+    _write_removed(out_dir / "removed.txt", new_state)
     return DeckReport(
         cards=len(specs), notes=len(specs), new=new, updated=updated, removed=removed_now,
         decks=decks, problems=problems,
@@ -105,10 +95,9 @@ def build_deck(
 
 
 def _all_cards(items: list[Item], keys: dict[str, str], vault_name: str, cache_path: Path | None,
-               problems: list[Problem]) -> tuple[list[_NoteSpec], tuple]:
+               problems: list[Problem]) -> list[_NoteSpec]:
     """Every item's notes, from the cards cache where the item and what its cards read are
-    unchanged (rendering the Markdown and math is most of the cost), else made; and the
-    arguments of ``cards_cache.save`` after the path (what to cache; saved by the caller)."""
+    unchanged (rendering the Markdown and math is most of the cost), else made and cached."""
     by_id = {it.id: it for it in items}
     renderer = _Renderer()
     old = cards_cache.load(cache_path) if cache_path is not None else {}
@@ -133,7 +122,9 @@ def _all_cards(items: list[Item], keys: dict[str, str], vault_name: str, cache_p
         if digest is not None:
             made[digest] = (item_specs, item_problems or ())  # most have none: one shared empty tuple
     del old, renderer
-    return specs, (made, kept, fresh)
+    if cache_path is not None:
+        cards_cache.save(cache_path, made, kept, fresh)
+    return specs
 
 
 def items_from_jsonl(path: Path) -> list[Item]:

@@ -28,15 +28,18 @@ def anki_search(keys: list[str]) -> str:
     return " OR ".join(f'"Key:{_escape_search(_e(k))}"' for k in keys)
 
 
-def _stamp_notes(specs: list[_NoteSpec], old_notes: dict, now: float) -> tuple[int, int]:
+def _stamp_notes(specs: list[_NoteSpec], old_notes: dict, now: float) -> tuple[dict, int, int, list[str]]:
     """Give each note its id and mod time (kept from ``old_notes`` while its content hash is
-    unchanged) and return (new, updated).  ``_state_notes`` then makes their state records."""
+    unchanged) and return (state["notes"] of this build, new, updated, keys removed now).  Notes
+    of earlier builds that this one lacks stay in the state, marked removed."""
+    new_state_notes: dict = {}
     stamp = int(now)
     next_nid = max(
         [int(now * 1000)] + [rec["nid"] + NID_STRIDE for rec in old_notes.values()]
     )
     new = updated = 0
     for spec in specs:
+        digest = spec.content_hash()
         rec = old_notes.get(spec.key)
         if rec is None:
             nid, mod = next_nid, stamp
@@ -46,27 +49,16 @@ def _stamp_notes(specs: list[_NoteSpec], old_notes: dict, now: float) -> tuple[i
             nid = rec["nid"]
             if rec.get("removed") is not None:
                 new += 1
-            if rec["hash"] == spec.content_hash():
+            if rec["hash"] == digest:
                 mod = rec["mod"]
             else:
                 mod = max(stamp, rec["mod"] + 1)
                 if rec.get("removed") is None:
                     updated += 1
         spec.nid, spec.mod = nid, mod
-    return new, updated
-
-
-def _state_notes(specs: list[_NoteSpec], old_notes: dict, now: float) -> tuple[dict, list[str]]:
-    """state["notes"] of this build, from the notes as ``_stamp_notes`` stamped them, and the
-    keys removed now.  Notes of earlier builds that this one lacks stay in the state, marked
-    removed.  (Apart from ``_stamp_notes``: the package needs the stamps only, so these records
-    are made while it is written, see ``build_deck``.)"""
-    new_state_notes: dict = {}
-    stamp = int(now)
-    for spec in specs:
         new_state_notes[spec.key] = {
-            "item": spec.item_key, "guid": spec.guid, "nid": spec.nid, "mod": spec.mod,
-            "hash": spec.content_hash(), "deck": spec.deck,
+            "item": spec.item_key, "guid": spec.guid, "nid": nid, "mod": mod,
+            "hash": digest, "deck": spec.deck,
         }
     removed_now = sorted(
         k for k, rec in old_notes.items()
@@ -75,7 +67,7 @@ def _state_notes(specs: list[_NoteSpec], old_notes: dict, now: float) -> tuple[d
     for k, rec in old_notes.items():
         if k not in new_state_notes:
             new_state_notes[k] = dict(rec, removed=rec.get("removed") or stamp)
-    return new_state_notes, removed_now
+    return new_state_notes, new, updated, removed_now
 
 
 def _stamp_models(models: list[genanki.Model], old_models: dict, stamp: int) -> dict:
