@@ -109,9 +109,13 @@ def unchanged(out: Path, print_: str) -> dict | None:
     return state
 
 
-def save(out: Path, print_: str, problems: list[Problem], counts: dict) -> None:
+def save(out: Path, print_: str, problems: list[Problem], counts: dict, vault: Path, vault_stats: dict) -> None:
+    """The build's state; vault_stats: the stats of the vault's files as the writer recorded them
+    while writing (writer.write_vault's `stats`), which are not read again. A file the user
+    changes after this no longer matches them, so the next build is a real one, as it must be."""
+    recorded = {vault.relative_to(out).as_posix(): vault_stats}
     state = {"fingerprint": print_, "problems": [asdict(p) for p in problems], "counts": counts,
-             "outputs": output_stats(out, recorded_vault(out))}
+             "outputs": output_stats(out, recorded)}
     save_stage_cache(out, STATE, state)
 
 
@@ -127,25 +131,6 @@ def load_render_cache(out: Path) -> tuple[dict, dict]:
 
 def save_render_cache(out: Path, vault: Path, notes: dict, files: dict) -> None:
     save_stage_cache(out, "render", {"vault": vault.relative_to(out).as_posix(), "notes": notes, "files": files})
-
-
-def recorded_vault(out: Path) -> dict[str, dict] | None:
-    """{vault folder: its files' stats} from the render cache when it describes the vault now in
-    `out` (its manifest is the one the record holds: rewritten by every build), else None. A file
-    the user changed after it was recorded no longer matches the record, so the next build is a
-    real one, as it must be."""
-    from .writer import MANIFEST, stat_of
-
-    cache = load_stage_cache(out, "render")
-    vault, files = cache.get("vault"), cache.get("files")
-    if not isinstance(vault, str) or not isinstance(files, dict) or "/" in vault or vault in ("", ".", ".."):
-        return None
-    try:
-        if files.get(MANIFEST) != stat_of(os.lstat(out / vault / MANIFEST)):
-            return None
-    except OSError:
-        return None
-    return {vault: files}
 
 
 def cache_file(out: Path, stage: str) -> Path:

@@ -158,7 +158,7 @@ def _build(options: BuildOptions, log: Callable[[str], None], progress: Callable
         result.problems += writer.write_vault(vault_dir, files, overwrite_settings=options.overwrite_settings,
                                               stats=vault_stats)
         buildcache.save_render_cache(options.out, vault_dir, note_cache, vault_stats)  # describes the vault just written
-        del note_cache, vault_stats
+        del note_cache  # vault_stats: kept for the build's state (buildcache.save)
     del corpus  # the exports need the items and the graph only
     with phase(result, "export", log, progress):
         export.write_items(options.out / "items.jsonl", items, cache=options.out / buildcache.CACHE_DIR / "items.index")
@@ -177,7 +177,7 @@ def _build(options: BuildOptions, log: Callable[[str], None], progress: Callable
             result.counts["anki_cards"] = report.cards
             result.counts["anki_notes"] = report.notes
     export.write_report(options.out / "build-report.json", result, __version__)
-    buildcache.save(options.out, print_, result.problems, result.counts)
+    buildcache.save(options.out, print_, result.problems, result.counts, vault_dir, vault_stats)
     return result
 
 
