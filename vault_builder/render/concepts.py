@@ -101,7 +101,7 @@ def every_listed(ctx: Ctx) -> dict[str, Listed]:
     posts: dict[str, list] = {}
     for p in ctx.g.graph["posts"]:
         if nodes[p]["type"] == "post":
-            for c in out.get(p, NONE).get("mentions", ()):
+            for c in ctx.out(p, "mentions"):
                 posts.setdefault(c, []).append(p)
     every = {}
     for c in ctx.g.graph["reading_order"]:
@@ -113,9 +113,6 @@ def every_listed(ctx: Ctx) -> dict[str, Listed]:
                           by_type["definition"], posts.get(c, []), ctx.into(c, "prerequisite"),
                           ctx.out(c, "prerequisite"), ctx.out(c, "same_as") + ctx.into(c, "same_as"))
     return every
-
-
-NONE: dict = {}
 
 
 def concept_values(ctx: Ctx, node: str, prev: str | None, nxt: str | None, lists: Listed) -> tuple[jinja2.Template, dict]:
