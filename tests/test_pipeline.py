@@ -3,6 +3,7 @@ title cache is used and never trusted blindly."""
 from __future__ import annotations
 
 import gc
+import os
 import sys
 from pathlib import Path
 
@@ -77,3 +78,24 @@ def test_edge_count_is_networkx_count():
     g.add_node("lone")
     assert edge_count(g) == g.number_of_edges() == 5
     assert edge_count(nx.MultiDiGraph()) == 0
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
+def test_outputs_get_the_modes_the_umask_gives_not_tempfiles_private_ones(tmp_path):
+    """Files written through a temporary file (tempfile: 0600, 0700) end with the mode a plain
+    open() or mkdir() gives, on a first build and on a rebuild that writes them in place."""
+    sources = tmp_path / "corpus"
+    write_corpus(sources, 3)
+    old = os.umask(0o027)
+    try:
+        out = tmp_path / "out"
+        for _ in range(2):
+            build(options(sources, out))
+            (sources / "sources" / "00001.md").write_text("# A new title\n\nThe learning coefficient is small.\n")
+            modes = {p.relative_to(out).as_posix(): p.stat().st_mode & 0o777 for p in [out, *out.rglob("*")]}
+            wrong = {rel: oct(mode) for rel, mode in modes.items()
+                     if mode != (0o750 if (out / rel).is_dir() else 0o640)}
+            assert not wrong
+            assert {"vault", "anki/slt.apkg", "anki/state.json", "graph.json", "items.jsonl"} <= modes.keys()
+    finally:
+        os.umask(old)

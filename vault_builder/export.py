@@ -20,6 +20,7 @@ import networkx as nx
 
 from .buildcache import code_version
 from .models import Item
+from .writer import as_if_created
 
 
 @contextlib.contextmanager
@@ -50,6 +51,7 @@ def atomic_text(path: Path):
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        as_if_created(tmp)
         with open(fd, "w", encoding="utf-8", newline="", buffering=1 << 16) as fh:
             yield fh
         os.replace(tmp, path)
@@ -327,6 +329,7 @@ class Spliced:
                 self.path, self.cache, self.FORMAT)
         fd, self._tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.",
                                          suffix=".tmp")
+        as_if_created(self._tmp)
         self._out = open(fd, "wb", buffering=0)
         return self
 

@@ -33,6 +33,15 @@ USER_FIELDS = ("status",)
 _WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
 
 
+def as_if_created(path: str | os.PathLike, folder: bool = False) -> None:
+    """Give a file or folder made by tempfile (mode 0600, 0700: private) the mode open() or
+    mkdir() would have given it (0666, 0777 less the umask): the outputs are the user's to read,
+    share and serve, like any file they make."""
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(path, (0o777 if folder else 0o666) & ~mask)
+
+
 def sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -70,6 +79,7 @@ def write_vault(vault: Path, files: Mapping[str, str | bytes] | Iterable[tuple[s
     old_root = os.fspath(vault) + "/"
     vault.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=vault.parent, prefix=f".{vault.name}.new-"))
+    as_if_created(staging, folder=True)  # it becomes the vault
     try:
         stage = Staging(staging)
         generated: dict[str, str] = {}

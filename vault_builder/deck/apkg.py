@@ -16,6 +16,7 @@ from pathlib import Path
 import genanki
 
 from vault_builder.models import Problem
+from vault_builder.writer import as_if_created
 
 from .cards import _NoteSpec
 from .notetypes import CLOZE_FIELDS, DECK_IDS, ROOT_DECK, ROOT_DECK_ID
@@ -106,6 +107,7 @@ def _zip_atomic(path: Path, db_path: str) -> None:
     fd, tmp_zip = tempfile.mkstemp(prefix=".slt-", suffix=".apkg", dir=path.parent)
     os.close(fd)
     try:
+        as_if_created(tmp_zip)
         with zipfile.ZipFile(tmp_zip, "w", zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as z:
             # Fixed dates (open(name, "w") makes a ZipInfo dated 1980-01-01): the bytes depend on
             # the rows only.
