@@ -99,3 +99,24 @@ def test_outputs_get_the_modes_the_umask_gives_not_tempfiles_private_ones(tmp_pa
             assert {"vault", "anki/slt.apkg", "anki/state.json", "graph.json", "items.jsonl"} <= modes.keys()
     finally:
         os.umask(old)
+
+
+def test_a_vault_linked_in_from_elsewhere_is_rebuilt_there_and_its_changes_seen(tmp_path):
+    """out/vault a symlink to the user's synced folder: rebuilds update that folder and keep the
+    link, and the deck's obsidian:// links name it; a no-op build is up to date, and a note
+    deleted there is written again."""
+    sources, out, _ = built_then_edited(tmp_path, posts=3)
+    elsewhere = tmp_path / "synced" / "SLT"
+    elsewhere.parent.mkdir()
+    (out / "vault").rename(elsewhere)
+    (out / "vault").symlink_to(elsewhere)
+    clean = tmp_path / "clean"
+    build(BuildOptions(sources=sources, out=clean, snippets=False, vault_name="SLT"))  # Obsidian opens SLT
+    build(options(sources, out))
+    assert (out / "vault").is_symlink() and sorted(p.name for p in elsewhere.parent.iterdir()) == ["SLT"]
+    assert outputs(out, tmp_path) == outputs(clean, tmp_path)
+    assert "up-to-date" in build(options(sources, out)).timings
+    note = next(elsewhere.glob("Claims/*.md"))
+    note.unlink()
+    assert "up-to-date" not in build(options(sources, out)).timings
+    assert note.read_bytes() == (clean / "vault" / note.relative_to(elsewhere)).read_bytes()

@@ -37,9 +37,25 @@ def clean(tmp_path: Path, name: str) -> dict:
     vault = tmp_path / name
     write_vault(vault, FIRST)
     with_user_files(vault)
-    os.symlink(vault, tmp_path / (name + "-link"))  # through a symlinked vault: the full-folder path
-    write_vault(tmp_path / (name + "-link"), SECOND)
-    return tree(tmp_path / (name + "-link"))
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(writer, "in_place_is_safe", lambda *args: False)
+        write_vault(vault, SECOND)
+    return tree(vault)
+
+
+def test_a_symlinked_vault_is_updated_where_it_points_and_stays_a_link(tmp_path):
+    """A vault kept elsewhere and linked into the output folder is rebuilt in its folder, in
+    place, as any vault: the link is not replaced by a folder, nothing is left beside it."""
+    elsewhere, out = tmp_path / "synced" / "SLT", tmp_path / "out"
+    write_vault(elsewhere, FIRST)
+    with_user_files(elsewhere)
+    out.mkdir()
+    os.symlink(elsewhere, out / "vault")
+    write_vault(out / "vault", SECOND)
+    assert os.readlink(out / "vault") == str(elsewhere)
+    assert tree(elsewhere) == clean(tmp_path, "ref")
+    assert sorted(p.name for p in out.iterdir()) == ["vault"]
+    assert sorted(p.name for p in elsewhere.parent.iterdir()) == ["SLT"]
 
 
 def test_a_rebuild_updates_the_vault_in_place_touching_only_what_changed(tmp_path, monkeypatch):

@@ -75,7 +75,8 @@ def input_files(sources: Path, extra: list[Path | None]) -> list[Path]:
 def output_stats(out: Path, recorded: dict[str, dict] | None = None) -> dict[str, list[int]]:
     """relative path -> [size, mtime_ns] of every output file (the cache and the report left out).
     recorded: {folder: the stats of its files} for top folders whose files were stat'ed as they
-    were written (the vault: writer.write_vault's stats), which are not read again."""
+    were written (the vault: writer.write_vault's stats), which are not read again. A top folder
+    that is a symlink (a vault kept elsewhere: writer.real_folder) counts as the folder it points to."""
     stats: dict[str, list[int]] = {}
     stack = [(os.fspath(out), "")]
     while stack:
@@ -86,7 +87,7 @@ def output_stats(out: Path, recorded: dict[str, dict] | None = None) -> dict[str
             continue
         for entry in entries:
             rel = prefix + entry.name
-            if entry.is_dir(follow_symlinks=False):
+            if entry.is_dir(follow_symlinks=not prefix):
                 if recorded and rel in recorded:
                     stats.update((f"{rel}/{path}", stat) for path, stat in recorded[rel].items())
                 elif rel != CACHE_DIR:

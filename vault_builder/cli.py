@@ -53,7 +53,7 @@ def main() -> None:
 @click.option("--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
               help="Output folder (vault/, anki/, items.jsonl, graph.json, build-report.json).")
 @click.option("--no-anki", is_flag=True, help="Do not build the Anki deck.")
-@click.option("--vault-name", default=None, help="Obsidian vault name for obsidian:// links (default: vault folder name).")
+@click.option("--vault-name", default=None, help="Obsidian vault name for obsidian:// links (default: the vault folder's name; a symlinked vault's target's).")
 @click.option("--no-snippets", is_flag=True, help="Leave out the executable snippets and their outputs (faster).")
 @click.option("--overwrite-settings", is_flag=True, help="Replace .obsidian/ settings you changed (normally kept).")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")

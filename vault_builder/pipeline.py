@@ -171,7 +171,8 @@ def _build(options: BuildOptions, log: Callable[[str], None], progress: Callable
         if options.anki:
             from .deck import build_deck
 
-            report = build_deck(items, options.out / "anki", vault_name=options.vault_name or vault_dir.name,
+            vault_name = options.vault_name or writer.real_folder(vault_dir).name  # the folder Obsidian opens
+            report = build_deck(items, options.out / "anki", vault_name=vault_name,
                                 cache_path=options.out / buildcache.CACHE_DIR / "deck.marshal")
             result.problems += report.problems
             result.counts["anki_cards"] = report.cards

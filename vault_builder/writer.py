@@ -72,6 +72,7 @@ def write_vault(vault: Path, files: Mapping[str, str | bytes] | Iterable[tuple[s
     it (this dict as that build filled it in; see Recorded), replaced by those of the new vault.
     """
     problems: list[Problem] = []
+    vault = real_folder(vault)
     old, pending = read_manifest(vault)  # one read of the manifest: 90k entries at 2,000 posts
     before = scan(vault)
     recorded = Recorded(vault, stats or {})
@@ -123,6 +124,12 @@ def write_vault(vault: Path, files: Mapping[str, str | bytes] | Iterable[tuple[s
         stats.clear()
         stats.update(new_stats)
     return problems
+
+
+def real_folder(vault: Path) -> Path:
+    """The folder a symlinked vault points to: users keep a vault elsewhere (a synced folder) and
+    link it into the output folder; the build updates it there, and the link stays a link."""
+    return Path(os.path.realpath(vault)) if os.path.islink(vault) else vault
 
 
 def ours(rel: str, old: dict[str, str], pending: dict[str, str]) -> tuple[str, ...]:
