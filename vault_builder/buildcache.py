@@ -149,9 +149,10 @@ def load_stage_cache(out: Path, stage: str) -> dict:
     them (it is not meant for data it did not write)."""
     try:
         data = cache_file(out, stage).read_bytes()
-        if hashlib.sha1(data[20:]).digest() != data[:20]:
+        body = memoryview(data)[20:]  # not a copy: these files reach 50 MB
+        if hashlib.sha1(body).digest() != data[:20]:
             return {}
-        cache = marshal.loads(data[20:])
+        cache = marshal.loads(body)
     except (OSError, EOFError, ValueError, TypeError):
         return {}
     return cache if isinstance(cache, dict) else {}
