@@ -104,9 +104,13 @@ def readable(name: str) -> str:
 def registry(ctx: Ctx) -> NameRegistry:
     """A name registry holding every name the vault already uses (notes and pages)."""
     names = NameRegistry()
-    taken = [d["note"] for d in ctx.nodes.values() if d.get("note")]
-    for note in (*taken, *ctx.g.graph["notes"].values(), *ctx.g.graph["debate_maps"].values()):
-        names.reserve(note.rpartition("/")[0], stem(note))  # a name taken twice: the first folder stays (claim reads none)
+    taken = dict.fromkeys(d.get("note") for d in ctx.nodes.values())  # each once: a thread's comments share its note
+    taken.pop(None, None)
+    taken.pop("", None)
+    taken.update(dict.fromkeys((*ctx.g.graph["notes"].values(), *ctx.g.graph["debate_maps"].values())))
+    reserve = names.reserve
+    for note in taken:
+        reserve(note.rpartition("/")[0], stem(note))  # a name taken twice: the first folder stays (claim reads none)
     return names
 
 

@@ -88,7 +88,7 @@ def every_listed(ctx: Ctx) -> dict[str, Listed]:
     posts: each of 1,500 concepts sorting what it lists cost twice as much."""
     out, nodes = ctx.edges.out, ctx.nodes
     definitions: dict[str, list] = {}
-    about: dict[str, list] = {}
+    about: dict[str, dict[str, list]] = {}  # concept -> kind ("key claim" or the item's type) -> items
     for u in sorted(ctx.item_rank, key=ctx.item_rank.__getitem__):
         ends = out.get(u)
         if not ends:
@@ -96,8 +96,19 @@ def every_listed(ctx: Ctx) -> dict[str, Listed]:
         for c in ends.get("defines", ()):
             definitions.setdefault(c, []).append(u)
         a, m = ends.get("about", ()), ends.get("mentions", ())
+        if not (a or m):
+            continue
+        data = nodes[u]
+        kind = "key claim" if data["type"] == "claim" and data.get("key") else data["type"]
         for c in (dict.fromkeys(a + m) if a and m else a or m):
-            about.setdefault(c, []).append(u)
+            kinds = about.get(c)
+            if kinds is None:
+                kinds = about[c] = {}
+            listed = kinds.get(kind)
+            if listed is None:
+                kinds[kind] = [u]
+            else:
+                listed.append(u)
     posts: dict[str, list] = {}
     for p in ctx.g.graph["posts"]:
         if nodes[p]["type"] == "post":
@@ -105,12 +116,10 @@ def every_listed(ctx: Ctx) -> dict[str, Listed]:
                 posts.setdefault(c, []).append(p)
     every = {}
     for c in ctx.g.graph["reading_order"]:
-        by_type: dict[str, list] = {"claim": [], "counterexample": [], "example": [], "definition": []}
-        for u in about.get(c, ()):
-            by_type.setdefault(nodes[u]["type"], []).append(u)
-        claims = [u for u in by_type["claim"] if nodes[u].get("key")] + [u for u in by_type["claim"] if not nodes[u].get("key")]
-        every[c] = Listed(definitions.get(c, []), claims, by_type["counterexample"], by_type["example"],
-                          by_type["definition"], posts.get(c, []), ctx.into(c, "prerequisite"),
+        kinds = about.get(c) or {}
+        every[c] = Listed(definitions.get(c, []), kinds.get("key claim", []) + kinds.get("claim", []),
+                          kinds.get("counterexample", []), kinds.get("example", []), kinds.get("definition", []),
+                          posts.get(c, []), ctx.into(c, "prerequisite"),
                           ctx.out(c, "prerequisite"), ctx.out(c, "same_as") + ctx.into(c, "same_as"))
     return every
 
@@ -158,11 +167,11 @@ def concept_inputs(ctx: Ctx, node: str, prev: str | None, nxt: str | None, lists
     the list shows of them (Ctx.listed_digest) and the nodes it links to by their notes, in the
     order it shows them. Keep in step with concept_values."""
     data = ctx.node(node)
-    note, listed_ = ctx.note_of, ctx.listed_digest
+    note, notes, listed_ = ctx.note_of, ctx.notes_of, ctx.listed_digests
     return ("concept.md.j2", data, len(ctx.g.graph["reading_order"]), prev and note(prev), nxt and note(nxt),
             ctx.page("reading_order"), ctx.extras(data["label"]),
-            [ctx.item_digest(u) for u in lists.definitions], [listed_(u) for u in lists.claims],
-            [listed_(u) for u in lists.counterexamples], [listed_(u) for u in lists.examples],
-            [listed_(u) for u in lists.related_definitions], [note(p) for p in lists.posts],
-            [note(p) for p in lists.prerequisites], [note(p) for p in lists.needed_for],
-            [note(s) for s in lists.same], [note(r) for r in data.get("related", [])])
+            [ctx.item_digest(u) for u in lists.definitions], listed_(lists.claims),
+            listed_(lists.counterexamples), listed_(lists.examples),
+            listed_(lists.related_definitions), notes(lists.posts),
+            notes(lists.prerequisites), notes(lists.needed_for),
+            notes(lists.same), notes(data.get("related", [])))

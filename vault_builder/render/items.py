@@ -158,17 +158,16 @@ def item_inputs(ctx: Ctx, item: Item, nodes: Linked) -> tuple:
     list shows of them (Ctx.listed_digest), in the order it shows them. Keep in step with item_values."""
     node = f"item:{item.id}"
     data = ctx.nodes[node]
-    note, listed = ctx.note_of, ctx.listed_digest
+    notes, listed = ctx.notes_of, ctx.listed_digests
     parts = [TEMPLATES[item.type], item.__dict__, data, ctx.post_digest(data["post"]), ctx.author_link(item.author),
-             [note(c) for c in nodes.concepts]]
+             notes(nodes.concepts)]
     if nodes.counterexamples or nodes.disputes or nodes.responses or nodes.replies_to or nodes.duplicates:
-        parts += [[listed(u) for u in nodes.counterexamples], [listed(u) for u in nodes.disputes],
-                  [listed(u) for u in nodes.responses], [listed(v) for v in nodes.replies_to],
-                  [note(v) for v in nodes.duplicates]]
+        parts += [listed(nodes.counterexamples), listed(nodes.disputes), listed(nodes.responses),
+                  listed(nodes.replies_to), notes(nodes.duplicates)]
     if item.type == "definition":
         defined = ctx.out(node, "defines")
-        parts += [[note(d) for d in defined], [note(c) for c in ctx.out(node, "mentions")],
-                  [listed(u) for d in defined for u in ctx.into(d, "defines") if u != node]]
+        parts += [notes(defined), notes(ctx.out(node, "mentions")),
+                  listed([u for d in defined for u in ctx.into(d, "defines") if u != node])]
     if item.against and f"item:{item.against}" in ctx.nodes:
         parts.append(ctx.item_digest(f"item:{item.against}"))  # quoted: its text too
     return tuple(parts)

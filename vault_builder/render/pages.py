@@ -33,32 +33,50 @@ def page_fm(ctx: Ctx, key: str, title: str, kind: str = "map") -> dict:
 
 
 def person_values(ctx: Ctx, node: str) -> tuple[jinja2.Template, dict]:
-    data = ctx.node(node)
+    """The person's template and values. A person who wrote thousands of items is listed in full,
+    so the loops read plain dicts (the graph's adjacency, Ctx.nodes) rather than networkx's views
+    and Ctx's methods item by item."""
+    data, nodes = ctx.node(node), ctx.nodes
     wrote: dict[str, list] = {k: [] for k in ("post", "thread", "comment", *KINDS)}
     unverified = set()
-    for _, target, edata in ctx.g.out_edges(node, data=True):
-        if edata["type"] not in ("authored", "participated_in"):
-            continue
-        t = ctx.node(target)
-        wrote[t["type"]].append(target)
-        if edata.get("unverified"):
-            unverified.add(target)
+    for target, keyed in ctx.g._succ[node].items():  # g.out_edges(node, data=True), in its order
+        for edata in keyed.values():
+            if edata["type"] not in ("authored", "participated_in"):
+                continue
+            wrote[nodes[target]["type"]].append(target)
+            if edata.get("unverified"):
+                unverified.add(target)
+    rank = ctx.item_rank
+
     def order(n: str) -> int:  # extraction order for items, 0 for posts, threads and comments
-        rank = ctx.item_rank.get(n)
-        return rank[1] if rank else 0
+        r = rank.get(n)
+        return r[1] if r else 0
+
+    def order_then_name(n: str) -> tuple:
+        r = rank.get(n)
+        return (r[1] if r else 0, n)
 
     links = {}
-    for kind, nodes in wrote.items():
-        nodes = sorted(set(nodes), key=lambda n: (order(n), n))
+    for kind, listed in wrote.items():
+        listed = sorted(set(listed), key=order_then_name)
         if kind == "comment":
-            links[kind] = [ctx.link(n, ctx.node(n)["anchor"], ctx.node(n)["label"]) for n in nodes]
+            links[kind] = [ctx.link(n, nodes[n]["anchor"], nodes[n]["label"]) for n in listed]
+        elif unverified:
+            links[kind] = [link + " (unverified)" if n in unverified else link
+                           for n, link in zip(listed, ctx.links(listed))]
         else:
-            links[kind] = [ctx.link(n) + (" (unverified)" if n in unverified else "") for n in nodes]
-    key_claims = [ctx.link(n) for n in sorted(wrote["claim"], key=order) if ctx.node(n).get("key")]
-    disputed = [ctx.link(n) for n in sorted(wrote["claim"], key=order) if ctx.node(n).get("disputed")]
-    concepts = Counter(c for n in wrote["claim"] + wrote["definition"] + wrote["example"] + wrote["counterexample"]
-                       for c in ctx.out(n, "about") + ctx.out(n, "defines"))
-    top = sorted(concepts, key=lambda c: (-concepts[c], ctx.node(c)["label"].casefold()))[:12]
+            links[kind] = ctx.links(listed)
+    claims = sorted(wrote["claim"], key=order)
+    key_claims = ctx.links([n for n in claims if nodes[n].get("key")])
+    disputed = ctx.links([n for n in claims if nodes[n].get("disputed")])
+    out, ends = ctx.edges.out, []
+    for n in wrote["claim"] + wrote["definition"] + wrote["example"] + wrote["counterexample"]:
+        edges = out.get(n)
+        if edges:
+            ends += edges.get("about", ())
+            ends += edges.get("defines", ())
+    concepts = Counter(ends)
+    top = sorted(concepts, key=lambda c: (-concepts[c], nodes[c]["label"].casefold()))[:12]
     name = data["label"]
     fm = {"type": "person", "title": name, "aliases": [s for s in data.get("spellings", []) if s != stem(data["note"])],
           "tags": ["type/person"]}
@@ -120,11 +138,17 @@ def reading_order_values(ctx: Ctx) -> tuple[jinja2.Template, dict]:
 
 def concept_index_values(ctx: Ctx) -> tuple[jinja2.Template, dict]:
     rows, nodes = [], ctx.nodes
+    claims, posts = set(), set()  # counted by set lookups in C: a concept has thousands of items
+    for n, d in nodes.items():
+        if d["type"] == "claim":
+            claims.add(n)
+        elif d["type"] == "post":
+            posts.add(n)
     for node in sorted(ctx.g.graph["reading_order"], key=lambda c: nodes[c]["rank"]):
         rows.append({"link": ctx.link(node), "importance": nodes[node]["importance"],
                      "definitions": len(ctx.into(node, "defines")),
-                     "claims": sum(1 for u in ctx.into(node, "about") if nodes[u]["type"] == "claim"),
-                     "posts": sum(1 for u in ctx.into(node, "mentions") if nodes[u]["type"] == "post"),
+                     "claims": sum(map(claims.__contains__, ctx.into(node, "about"))),
+                     "posts": sum(map(posts.__contains__, ctx.into(node, "mentions"))),
                      "discovered": bool(nodes[node].get("discovered"))})
     return ctx.template("concept_index.md.j2"), dict(
         fm=page_fm(ctx, "concepts", "Concept index"), rows=rows, home=ctx.page_link("home"),
