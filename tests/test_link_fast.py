@@ -5,7 +5,7 @@ import networkx as nx
 import pytest
 
 from vault_builder import link
-from vault_builder.graph import PAIRED, EdgeIndex, make_edge_index
+from vault_builder.graph import PAIRED, UNINDEXED, EdgeIndex, make_edge_index
 from vault_builder.link import add_edge, add_node
 from vault_builder.paths import NameRegistry, _make_name, name_key, name_problem, note_name
 
@@ -85,21 +85,20 @@ def test_name_key_is_nfc_casefold(name):
 
 
 def edge_index_the_long_way(g: nx.MultiDiGraph) -> EdgeIndex:
-    """make_edge_index as it was written before its shortcuts (setdefault per edge, set() per list)."""
+    """make_edge_index as it was written before its shortcuts (setdefault per edge, set() per list),
+    with the UNINDEXED types left out."""
     index = EdgeIndex()
     for u, targets in g.adjacency():
-        if not targets:
-            continue
-        out_u = index.out.setdefault(u, {})
         for v, parallel in targets.items():
-            into_v = index.into.setdefault(v, {})
             if len(parallel) > 1:
                 kinds = [d.get("type") for d in parallel.values()]
                 index.repeated.update(t for t in set(kinds) if kinds.count(t) > 1)
             for d in parallel.values():
                 t = d.get("type")
-                out_u.setdefault(t, []).append(v)
-                into_v.setdefault(t, []).append(u)
+                if t in UNINDEXED:
+                    continue
+                index.out.setdefault(u, {}).setdefault(t, []).append(v)
+                index.into.setdefault(v, {}).setdefault(t, []).append(u)
                 if t in PAIRED:
                     index.of_type.setdefault(t, []).append((u, v))
                 if t == "replies_to":
@@ -124,13 +123,16 @@ def test_the_edge_index_is_the_long_way_s():
              ("i3", "c", "mentions"), ("i1", "d", "about"), ("p", "c", "mentions"), ("p", "c", "mentions"),
              ("c", "d", "prerequisite"), ("d", "c", "prerequisite"), ("d", "c", "same_as"), ("i3", "i1", "counterexample_to"),
              ("i2", "i1", "replies_to"), ("i2", "i1", "replies_to"), ("i3", "i2", "replies_to"), ("z", "i1", None), ("z", "i1", None),
-             ("i0", "c", "about"), ("i3", "i0", "duplicate_of")]
+             ("i0", "c", "about"), ("i3", "i0", "duplicate_of"), ("i1", "p", "appears_in"), ("a", "i1", "authored"),
+             ("a", "p", "authored"), ("i2", "p", "appears_in"), ("p", "c", "part_of")]
     for n, (u, v, t) in enumerate(edges):
         g.add_edge(u, v, **({"type": t} if t else {}), stance="disputes" if n % 2 else "responds")
     g.add_node("alone")
     fast, slow = make_edge_index(g), edge_index_the_long_way(g)
     assert fast.repeated == {"about", "mentions", "replies_to", None}
     assert in_order(fast) == in_order(slow)
+    assert "a" not in fast.out and fast.targets("i1", "appears_in") == fast.sources("p", "appears_in") == ()
+    assert fast.sources("c", "mentions") == ("i2", "i3", "p") and fast.targets("i1", "about") == ("c", "d")
     linked = link.link(*make_corpus(["Alpha", "Beta"]))
     assert in_order(make_edge_index(linked)) == in_order(edge_index_the_long_way(linked))
 

@@ -45,9 +45,10 @@ class EdgeIndex:
     then type (not by (node, type) pairs: a million key tuples at 2,000 posts)."""
 
     out: dict = field(default_factory=dict)
-    """node -> edge type -> the ends of its edges of that type, sorted, each once."""
+    """node -> edge type -> the ends of its edges of that type, sorted, each once (every type
+    but UNINDEXED's; a node without such edges is not listed)."""
     into: dict = field(default_factory=dict)
-    """node -> edge type -> the starts of the edges of that type into it, sorted, each once."""
+    """node -> edge type -> the starts of the edges of that type into it, sorted, each once (as out)."""
     replies_in: dict = field(default_factory=dict)
     """node -> (replier, stance) of every replies_to edge into it."""
     answers: dict = field(default_factory=dict)
@@ -74,6 +75,10 @@ class EdgeIndex:
 
 
 _NONE: dict = {}
+UNINDEXED = frozenset({"appears_in", "authored", "participated_in", "part_of"})
+"""Edge types out/into leave out: no analysis or note asks the index for them (the notes that
+show them read the graph), and they were 30% of the edges indexed (an item appears in a post and
+has an author), their lists living through the render."""
 PAIRED = frozenset({"prerequisite", "same_as", "counterexample_to"})
 """The edge types EdgeIndex.of_type lists (the concept map draws the first two, disputes() reads the third)."""
 
@@ -110,18 +115,22 @@ def make_edge_index(g: nx.MultiDiGraph) -> EdgeIndex:
     out, into = index.out, index.into
     of_type, replies_in, answers, repeated = index.of_type, index.replies_in, index.answers, index.repeated
     for u, targets in g.adjacency():  # plain dicts: g.edges(data=True) costs as much again
-        if not targets:
-            continue
-        out_u = out.setdefault(u, {})  # looked up once per node, not once per edge
+        out_u = None  # made at u's first indexed edge (looked up once per node, not once per edge)
         for v, parallel in targets.items():
-            into_v = into.get(v)
-            if into_v is None:
-                into_v = into[v] = {}
+            into_v = None
             if len(parallel) > 1:
                 kinds = [d.get("type") for d in parallel.values()]
                 repeated.update(t for t in set(kinds) if kinds.count(t) > 1)
             for d in parallel.values():
                 t = d.get("type")
+                if t in UNINDEXED:
+                    continue
+                if out_u is None:
+                    out_u = out[u] = {}
+                if into_v is None:
+                    into_v = into.get(v)
+                    if into_v is None:
+                        into_v = into[v] = {}
                 # get, not setdefault(t, []): no new list thrown away per edge (500k at 2,000 posts)
                 ends = out_u.get(t)
                 if ends is None:
