@@ -71,10 +71,7 @@ def build_deck(
     models = _models()
     new_state_models = _stamp_models(models, state["models"], int(now))
 
-    state_items = dict(state["items"])
-    for it in items:
-        state_items[keys[it.id]] = {"id": it.id, "type": it.type, "post": it.post,
-                                    "text": it.text}
+    state_items = _state_items(items, keys, state["items"])
 
     decks = _write_apkg(out_dir / "slt.apkg", specs, models, new_state_models, problems)
 
@@ -92,6 +89,24 @@ def build_deck(
         cards=len(specs), notes=len(specs), new=new, updated=updated, removed=removed_now,
         decks=decks, problems=problems,
     )
+
+
+_ABSENT = object()
+"""A value no field equals (a record lacking a field is not the same record)."""
+
+
+def _state_items(items: list[Item], keys: dict[str, str], old_items: dict) -> dict:
+    """state["items"] of this build: every earlier item's record, updated with this build's
+    items; an unchanged record is the old one, not a copy (no dict per item)."""
+    state_items = dict(old_items)
+    for it in items:
+        key = keys[it.id]
+        rec = old_items.get(key)
+        if not (type(rec) is dict and len(rec) == 4 and rec.get("id", _ABSENT) == it.id
+                and rec.get("type", _ABSENT) == it.type and rec.get("post", _ABSENT) == it.post
+                and rec.get("text", _ABSENT) == it.text):
+            state_items[key] = {"id": it.id, "type": it.type, "post": it.post, "text": it.text}
+    return state_items
 
 
 def _all_cards(items: list[Item], keys: dict[str, str], vault_name: str, cache_path: Path | None,

@@ -70,8 +70,9 @@ def assign_keys(items: list[Item], known: dict[str, dict]) -> dict[str, str]:
        best pairs first (ties broken by item order, then key), each key at most once;
     3. the rest get their own id as key (``id~2``, ``id~3``... if that key is already taken).
     """
+    ordered = sorted(known)  # once: both passes below go in key order
     id_to_key: dict[str, str] = {}
-    for key in sorted(known):
+    for key in ordered:
         id_to_key.setdefault(known[key]["id"], key)
     keys: dict[str, str] = {}
     used: set[str] = set()
@@ -85,7 +86,7 @@ def assign_keys(items: list[Item], known: dict[str, dict]) -> dict[str, str]:
             pending.append(it)
 
     vanished: dict[tuple[str, str], list[str]] = {}
-    for key in sorted(known):
+    for key in ordered:
         if key not in used:
             rec = known[key]
             vanished.setdefault((rec.get("type", ""), rec.get("post", "")), []).append(key)

@@ -47,13 +47,20 @@ def _stamp_notes(specs: list[_NoteSpec], old_notes: dict, now: float) -> tuple[d
             new += 1
         else:
             nid = rec["nid"]
-            if rec.get("removed") is not None:
+            removed = rec.get("removed")
+            if removed is not None:
                 new += 1
             if rec["hash"] == digest:
                 mod = rec["mod"]
+                if removed is None and _same_note(rec, spec):
+                    # Unchanged: the old record is the new one (no copy per note; state.json's
+                    # runs then compare equal by identity).
+                    spec.nid, spec.mod = nid, mod
+                    new_state_notes[spec.key] = rec
+                    continue
             else:
                 mod = max(stamp, rec["mod"] + 1)
-                if rec.get("removed") is None:
+                if removed is None:
                     updated += 1
         spec.nid, spec.mod = nid, mod
         new_state_notes[spec.key] = {
@@ -68,6 +75,17 @@ def _stamp_notes(specs: list[_NoteSpec], old_notes: dict, now: float) -> tuple[d
         if k not in new_state_notes:
             new_state_notes[k] = dict(rec, removed=rec.get("removed") or stamp)
     return new_state_notes, new, updated, removed_now
+
+
+def _same_note(rec: dict, spec: _NoteSpec) -> bool:
+    """Whether the record `_stamp_notes` would make for `spec` equals `rec`, an old record with
+    the same hash (so the same nid, mod and hash): the same other fields, and no others."""
+    return (len(rec) == 6 and rec.get("item", _ABSENT) == spec.item_key
+            and rec.get("guid", _ABSENT) == spec.guid and rec.get("deck", _ABSENT) == spec.deck)
+
+
+_ABSENT = object()
+"""A value no field equals (a record lacking a field is not the same record)."""
 
 
 def _stamp_models(models: list[genanki.Model], old_models: dict, stamp: int) -> dict:
