@@ -131,19 +131,19 @@ def write_graph(path: Path, graph: nx.MultiDiGraph, cache: Path | None = None) -
             _indented(graph.graph, 1, text.append)
             out.write("".join(text), digest)
         out.write(',\n "links": ')
-        _spliced_rows(out, "links", _batched(_link_groups(graph)), 1)
+        _spliced_rows(out, "links", _link_batches(graph), 1)
         out.write(',\n "multigraph": ' + dumps(graph.is_multigraph()) + ',\n "nodes": ')
-        nodes = sorted(graph.nodes(data=True), key=lambda pair: str(pair[0]))
-        _spliced_rows(out, "nodes", _batched(((n, attrs), lambda n=n, attrs=attrs: [{**attrs, "id": n}])
-                                             for n, attrs in nodes), 1)
+        attrs = graph._node
+        nodes = sorted(attrs, key=None if all(type(node) is str for node in attrs) else str)
+        _spliced_rows(out, "nodes", _batches([(node, attrs[node]) for node in nodes], _node_rows), 1)
         out.write("\n}\n")
 
 
-def _link_groups(graph: nx.MultiDiGraph):
-    """The links in graph.json's order (source, target, type, key; all as ``str``), in groups:
-    (what the group's links are made from, a function making them).  When every node id is a
-    string, one group per source (its targets sorted, then each pair's few edges): the same
-    order, without a key tuple per edge; otherwise all links sorted, one (uncached) group each."""
+def _link_batches(graph: nx.MultiDiGraph):
+    """The links in graph.json's order (source, target, type, key; all as ``str``), in batches
+    (see ``_batches``).  When every node id is a string, a source's links are a group (its
+    targets sorted, then each pair's few edges): the same order, without a key tuple per edge;
+    otherwise all links sorted, each a batch of its own that is not cached."""
     adjacency = graph._adj
     if not (graph.is_directed() and graph.is_multigraph()
             and all(type(node) is str for node in adjacency)):
@@ -152,10 +152,7 @@ def _link_groups(graph: nx.MultiDiGraph):
         for u, v, k, d in edges:
             yield None, lambda u=u, v=v, k=k, d=d: [{**d, "source": u, "target": v, "key": k}]
         return
-    for u in sorted(adjacency):
-        targets = adjacency[u]
-        if targets:
-            yield (u, targets), lambda u=u, targets=targets: _links_of(u, targets)
+    yield from _batches([(u, adjacency[u]) for u in sorted(adjacency) if adjacency[u]], _links_rows)
 
 
 BATCH = 16
@@ -164,28 +161,24 @@ group was a digest, a lookup and a copy per node (36k at 400 posts), while a reb
 one-file change makes only ~100 of them."""
 
 
-def _batched(groups):
-    """The groups (see ``_link_groups``) in batches of ``BATCH`` on average, each batch one
-    group: (its groups' sources, a function making all their rows); a group that is not cached
-    (no source) is a batch of its own.  A batch ends where a group's first node id hashes to 0
-    modulo ``BATCH`` (CRC-32 of its UTF-8; stable across processes): a group added or removed
-    changes its own batch only, not where the later batches begin."""
-    sources: list = []
-    makes: list = []
-    for source, make in groups:
-        if source is None:
-            if makes:
-                yield sources, _joined(makes)
-                sources, makes = [], []
-            yield None, make
-            continue
-        sources.append(source)
-        makes.append(make)
-        if _ends_batch(source[0]):
-            yield sources, _joined(makes)
-            sources, makes = [], []
-    if makes:
-        yield sources, _joined(makes)
+def _batches(groups: list[tuple], rows_of):
+    """The groups ((node id, what its rows are made from) pairs) in batches of ``BATCH`` on
+    average: (the batch's groups, a function making their rows by ``rows_of(groups)``).  A batch
+    ends where a group's node id hashes to 0 modulo ``BATCH`` (``_ends_batch``; stable across
+    processes): a group added or removed changes its own batch only, not where the later
+    batches begin.  No function per group: most batches are copied, never made."""
+    batch = BATCH
+    crc32 = zlib.crc32
+    start = 0
+    for end, (node, _) in enumerate(groups, 1):
+        text = node if type(node) is str else str(node)
+        if crc32(text.encode("utf-8", "surrogatepass")) % batch == 0:
+            part = groups[start:end]
+            yield part, functools.partial(rows_of, part)
+            start = end
+    if start < len(groups):
+        part = groups[start:]
+        yield part, functools.partial(rows_of, part)
 
 
 def _ends_batch(node) -> bool:
@@ -193,11 +186,12 @@ def _ends_batch(node) -> bool:
     return zlib.crc32(text.encode("utf-8", "surrogatepass")) % BATCH == 0
 
 
-def _joined(makes: list):
-    """A function making the rows of every function in `makes`, in order."""
-    if len(makes) == 1:
-        return makes[0]
-    return lambda: [row for make in makes for row in make()]
+def _node_rows(nodes: list[tuple]) -> list[dict]:
+    return [{**attrs, "id": n} for n, attrs in nodes]
+
+
+def _links_rows(sources: list[tuple]) -> list[dict]:
+    return [link for u, targets in sources for link in _links_of(u, targets)]
 
 
 def _links_of(u: str, targets: dict) -> list[dict]:
