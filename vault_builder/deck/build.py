@@ -120,12 +120,14 @@ def _all_cards(items: list[Item], keys: dict[str, str], vault_name: str, cache_p
     fresh: set[bytes] = set()  # digests of the items made now (not from the cache)
     kept = getattr(old, "chunks", None)
     specs: list[_NoteSpec] = []
-    for it in items:
+    digests = (cards_cache.item_digests(items, keys, by_id, vault_name) if cache_path
+               else [None] * len(items))
+    restore, pop = cards_cache.restore, old.pop
+    for it, digest in zip(items, digests):
         key = keys[it.id]
-        digest = cards_cache.item_digest(it, key, by_id, vault_name) if cache_path else None
         # Popped: the entry's strings move to the specs, its shell is freed now (memory).
-        cached = old.pop(digest, None) if digest is not None else None
-        hit = cards_cache.restore(cached) if cached is not None else None
+        cached = pop(digest, None) if digest is not None else None
+        hit = restore(cached) if cached is not None else None
         if hit is not None:
             item_specs, item_problems = hit
         else:

@@ -36,16 +36,23 @@ _item_values = operator.attrgetter(*(f.name for f in dataclasses.fields(Item)))
 Entry = tuple  # (note rows, problem rows); see ``entry``
 
 
-def item_digest(item: Item, key: str, by_id: dict[str, Item], vault_name: str) -> bytes | None:
-    """Hash of what ``_cards_for`` reads for `item` (None when it cannot be hashed: no caching).
-    Of its marshal, format 2 (no references or interning flags: the bytes depend on the values,
-    their types and dict order only), which takes half the time of its JSON."""
-    target = by_id.get(item.against) if item.against else None
-    values = (key, vault_name, _item_values(item), _item_values(target) if target is not None else None)
-    try:
-        return hashlib.sha1(marshal.dumps(values, 2)).digest()
-    except ValueError:
-        return None
+def item_digests(items: list[Item], keys: dict[str, str], by_id: dict[str, Item],
+                 vault_name: str) -> list[bytes | None]:
+    """Per item, a hash of what ``_cards_for`` reads for it (None when it cannot be hashed: no
+    caching): its key (from `keys`), the vault name, its fields and those of the item it targets.
+    Of their marshal, format 2 (no references or interning flags: the bytes depend on the values,
+    their types and dict order only), which takes half the time of their JSON.  One loop for all
+    items (a call per item was a tenth of the time)."""
+    sha1, dumps, values = hashlib.sha1, marshal.dumps, _item_values
+    digests: list[bytes | None] = []
+    for item in items:
+        target = by_id.get(item.against) if item.against else None
+        try:
+            digests.append(sha1(dumps((keys[item.id], vault_name, values(item),
+                                       values(target) if target is not None else None), 2)).digest())
+        except ValueError:
+            digests.append(None)
+    return digests
 
 
 def entry(specs: list[_NoteSpec], problems: list[Problem]) -> Entry:
@@ -59,7 +66,8 @@ def restore(cached: Entry) -> tuple[list[_NoteSpec], list[Problem]] | None:
     """The specs and problems of a cache entry; None when the entry is not well formed."""
     try:
         notes, problems = cached
-        specs = [_NoteSpec.restored(*note) for note in notes]
+        restored = _NoteSpec.restored
+        specs = [restored(*note) for note in notes]
         return specs, [Problem(*p) for p in problems] if problems else ()
     except (TypeError, ValueError):
         return None
