@@ -172,6 +172,52 @@ def test_registry_numbered_names_respect_max_len():
     assert len(a) <= 20 and len(b) <= 20 and b.endswith(" (2)") and a != b
 
 
+CLAIMED = ["My Post", "my post", "My Post", "a/b", "a-b", "CON", "con.txt", "", "   ", ".hidden", "x" * 90, "x" * 90,
+           "é" * 100, "e\u0301t\u00e9", "tab\there", "zero\u200bwidth", "\U0001f600" * 60, "Ends.", "-dash", "a -> b"]
+
+
+@pytest.mark.parametrize("max_len", [80, 12])
+@pytest.mark.parametrize("folder", ["Posts", "", "Maps/Canvas"])
+def test_claim_path_is_path_of_claim(folder, max_len):
+    """claim_path checks only the names that are not their title as it was; it gives what
+    path(claim()) gives, for titles that are names already and titles that need making one."""
+    long_way, short_way = NameRegistry(max_len), NameRegistry(max_len)
+    for title in CLAIMED * 3:
+        assert short_way.claim_path(folder, title) == long_way.path(folder, long_way.claim(folder, title))
+
+
+def test_claim_path_checks_the_names_it_made(monkeypatch):
+    import vault_builder.paths as paths
+    checked = []
+    real = paths.name_problem
+    monkeypatch.setattr(paths, "name_problem", lambda name: checked.append(name) or real(name))
+    reg = NameRegistry()
+    assert [reg.claim_path("Posts", t) for t in ["Plain", "Plain", "a/b", "a/b"]] == [
+        "Posts/Plain.md", "Posts/Plain (2).md", "Posts/a-b.md", "Posts/a-b (2).md"]
+    assert checked == ["a-b", "a-b (2)"]
+
+
+def test_registry_max_len_too_short_for_a_number_is_refused_as_before():
+    reg = NameRegistry(max_len=12)
+    assert [reg.claim("P", "ab") for _ in range(9)][-1] == "ab (9)"
+    with pytest.raises(ValueError):
+        reg.claim("P", "ab")  # " (10)" leaves 7 characters: note_name refuses max_len < 8
+
+
+def test_a_repeated_title_tries_one_name_per_claim(monkeypatch):
+    """The name of the last number a title was given is taken by that claim: the next claim of
+    the title starts after it (stock phrases repeat titles thousands of times in a corpus)."""
+    reg = NameRegistry()
+    tried = []
+    real = NameRegistry._numbered
+    monkeypatch.setattr(NameRegistry, "_numbered", lambda self, title, n: tried.append(n) or real(self, title, n))
+    names = [reg.claim("Claims", "It is small") for _ in range(5)]
+    assert names == ["It is small"] + [f"It is small ({n})" for n in range(2, 6)]
+    assert tried == [1, 2, 3, 4, 5]
+    reg.reserve("Claims", "It is small (6)")
+    assert reg.claim("Claims", "It is small") == "It is small (7)" and tried[5:] == [6, 7]
+
+
 @pytest.mark.parametrize(
     "folder, name, expected",
     [("Posts", "My Post", "Posts/My Post.md"), ("", "Home", "Home.md"), ("Maps/Canvas", "Map", "Maps/Canvas/Map.md")],

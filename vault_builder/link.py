@@ -137,8 +137,7 @@ def add_node(g: nx.MultiDiGraph, node: str, **attr) -> None:
 
 
 def note_of(names: NameRegistry, kind: str, title: str) -> str:
-    folder = FOLDERS[kind]
-    return names.path(folder, names.claim(folder, title))
+    return names.claim_path(FOLDERS[kind], title)
 
 
 def person_key(name: str) -> str:
