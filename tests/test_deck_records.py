@@ -58,9 +58,13 @@ def test_unchanged_records_are_kept_and_the_others_made_as_before():
     del old["k5"]["guid"]  # a field missing
     old["k5"]["other"] = "x"
     old["gone"] = dict(old["k6"], item="gone")  # not produced now
+    old["gone before"] = dict(old["k7"], item="g", nid=NOW * 1000 + 80, removed=NOW - 500)
+    specs.append(spec("new"))  # gets the next nid
     expected = stamp_long_way(specs, copy.deepcopy(old), NOW)
-    got = _stamp_notes(specs, old, NOW)[0]
+    got, new, updated, removed_now = _stamp_notes(specs, old, NOW)
     assert got == expected and list(got) == list(expected)
+    assert got["new"]["nid"] == NOW * 1000 + 88
+    assert (new, updated, removed_now) == (2, 1, ["gone"])  # k4 came back; k1 changed
     kept = {key for key in got if got[key] is old.get(key)}
     assert kept == {"k0", "k6", "k7"}
 
@@ -143,3 +147,13 @@ def test_rows_are_genankis():
                          "\x1f".join(s.field_list), note.sort_field, 0, 0, ""))
     assert rows == expected
     assert cards == expected_cards
+
+
+def test_duplicate_keys_keep_the_first_note():
+    from vault_builder.deck.cards import _dedupe_specs
+    specs = [spec("a"), spec("b"), spec("a", Front="other", Back="x")]
+    problems: list = []
+    assert _dedupe_specs(specs, problems) == specs[:2]
+    assert [p.code for p in problems] == ["anki-duplicate-key"]
+    unique = specs[:2]
+    assert _dedupe_specs(unique, problems) == unique and len(problems) == 1

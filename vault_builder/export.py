@@ -95,13 +95,14 @@ def write_items(path: Path, items: list[Item], cache: Path | None = None) -> Non
                 fh.write(dumps(item.to_json()) + "\n")
         return
     with Spliced(path, cache) as out:
-        batch: list[Item] = []
-        for item in items:
-            batch.append(item)
-            if _ends_batch(item.id):
-                _write_item_lines(out, batch)
-                batch = []
-        _write_item_lines(out, batch)
+        start = 0
+        for end in _batch_ends(map(_ITEM_ID, items)):
+            _write_item_lines(out, items[start:end])
+            start = end
+        _write_item_lines(out, items[start:])
+
+
+_ITEM_ID = operator.attrgetter("id")
 
 
 _item_values = operator.attrgetter(*(f.name for f in dataclasses.fields(Item)))
@@ -167,15 +168,11 @@ def _batches(groups: list[tuple], rows_of):
     ends where a group's node id hashes to 0 modulo ``BATCH`` (``_ends_batch``; stable across
     processes): a group added or removed changes its own batch only, not where the later
     batches begin.  No function per group: most batches are copied, never made."""
-    batch = BATCH
-    crc32 = zlib.crc32
     start = 0
-    for end, (node, _) in enumerate(groups, 1):
-        text = node if type(node) is str else str(node)
-        if crc32(text.encode("utf-8", "surrogatepass")) % batch == 0:
-            part = groups[start:end]
-            yield part, functools.partial(rows_of, part)
-            start = end
+    for end in _batch_ends(map(_FIRST, groups)):
+        part = groups[start:end]
+        yield part, functools.partial(rows_of, part)
+        start = end
     if start < len(groups):
         part = groups[start:]
         yield part, functools.partial(rows_of, part)
@@ -184,6 +181,18 @@ def _batches(groups: list[tuple], rows_of):
 def _ends_batch(node) -> bool:
     text = node if type(node) is str else str(node)
     return zlib.crc32(text.encode("utf-8", "surrogatepass")) % BATCH == 0
+
+
+def _batch_ends(nodes):
+    """The positions (counted from 1) of the `nodes` that end a batch (``_ends_batch``), in one
+    loop without a call per node."""
+    crc32, batch = zlib.crc32, BATCH
+    for end, node in enumerate(nodes, 1):
+        if crc32((node if type(node) is str else str(node)).encode("utf-8", "surrogatepass")) % batch == 0:
+            yield end
+
+
+_FIRST = operator.itemgetter(0)
 
 
 def _node_rows(nodes: list[tuple]) -> list[dict]:

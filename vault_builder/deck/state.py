@@ -34,9 +34,8 @@ def _stamp_notes(specs: list[_NoteSpec], old_notes: dict, now: float) -> tuple[d
     of earlier builds that this one lacks stay in the state, marked removed."""
     new_state_notes: dict = {}
     stamp = int(now)
-    next_nid = max(
-        [int(now * 1000)] + [rec["nid"] + NID_STRIDE for rec in old_notes.values()]
-    )
+    last_nid = max(map(_NID, old_notes.values()), default=None)  # at C speed
+    next_nid = int(now * 1000) if last_nid is None else max(int(now * 1000), last_nid + NID_STRIDE)
     new = updated = 0
     for spec in specs:
         digest = spec.content_hash()
@@ -67,14 +66,15 @@ def _stamp_notes(specs: list[_NoteSpec], old_notes: dict, now: float) -> tuple[d
             "item": spec.item_key, "guid": spec.guid, "nid": nid, "mod": mod,
             "hash": digest, "deck": spec.deck,
         }
-    removed_now = sorted(
-        k for k, rec in old_notes.items()
-        if k not in new_state_notes and rec.get("removed") is None
-    )
-    for k, rec in old_notes.items():
-        if k not in new_state_notes:
-            new_state_notes[k] = dict(rec, removed=rec.get("removed") or stamp)
+    gone = [k for k in old_notes if k not in new_state_notes]  # a few: one pass over all
+    removed_now = sorted(k for k in gone if old_notes[k].get("removed") is None)
+    for k in gone:
+        rec = old_notes[k]
+        new_state_notes[k] = dict(rec, removed=rec.get("removed") or stamp)
     return new_state_notes, new, updated, removed_now
+
+
+_NID = operator.itemgetter("nid")
 
 
 def _same_note(rec: dict, spec: _NoteSpec) -> bool:
