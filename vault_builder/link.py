@@ -126,6 +126,16 @@ def typed(*kinds: str) -> dict[str, dict]:
     return {kind: {"type": kind} for kind in kinds}
 
 
+def shared(made: dict, kind: str, name: str, value) -> dict:
+    """The attribute dict {"type": kind, name: value} kept in `made` by value, made at its first use:
+    edges with the same attributes share one dict (see typed). A post's items appear in a few dozen
+    block ids ("p2", "c2-p6"), and mention counts and reply stances take few values."""
+    attr = made.get(value)
+    if attr is None:
+        attr = made[value] = {"type": kind, name: value}
+    return attr
+
+
 def add_node(g: nx.MultiDiGraph, node: str, **attr) -> None:
     """g.add_node(node, **attr), a new node written into the graph directly (see add_edge)."""
     if node in g._succ:
@@ -254,6 +264,7 @@ def add_items(g: nx.MultiDiGraph, corpus: Corpus, post_nodes: list[str], items: 
     authors: dict[str, str] = {}
     terms: dict[str, str | None] = {}
     edge = typed("authored", "defines", "about", "mentions", "duplicate_of", "counterexample_to")
+    in_block: dict[str, dict] = {}
     for item in items:
         title, words = cached_text(item, index, previous_titles, titles)
         item.note = note_of(names, item.type, title)
@@ -264,7 +275,7 @@ def add_items(g: nx.MultiDiGraph, corpus: Corpus, post_nodes: list[str], items: 
                    block=item.block, in_comments=item.in_comments)
         where = comment_key(pnode, item.comment) if pnode and item.comment else pnode
         if where and where in nodes:
-            put_edge(g, node, where, {"type": "appears_in", "block": item.block})
+            put_edge(g, node, where, shared(in_block, "appears_in", "block", item.block))
         if item.author:
             author = authors.get(item.author)
             if author is None:
@@ -292,8 +303,9 @@ def add_items(g: nx.MultiDiGraph, corpus: Corpus, post_nodes: list[str], items: 
             put_edge(g, node, seen_text[words], edge["duplicate_of"])
         elif words:
             seen_text[words] = node
+    counted: dict[int, dict] = {}
     for (pnode, concept), count in mentions.items():
-        put_edge(g, pnode, f"concept:{concept}", {"type": "mentions", "count": count})
+        put_edge(g, pnode, f"concept:{concept}", shared(counted, "mentions", "count", count))
     for item in items:
         if item.against and f"item:{item.against}" in nodes:
             put_edge(g, f"item:{item.id}", f"item:{item.against}", edge["counterexample_to"])
@@ -336,6 +348,7 @@ def words_digest(text: str) -> str:
 def add_replies(g: nx.MultiDiGraph, corpus: Corpus, post_nodes: list[str], items: list[Item]) -> None:
     """A comment's items reply to the claims it quotes; without a quote, to its parent's claims."""
     at: dict[tuple[str, str], list[Item]] = {}  # (post node, block id) -> items in that block
+    stances: dict[str, dict] = {}
     nodes = g._node  # a plain dict: NodeView lookups cost more than the rest of this loop
     for item in items:
         node = nodes[f"item:{item.id}"]
@@ -354,21 +367,22 @@ def add_replies(g: nx.MultiDiGraph, corpus: Corpus, post_nodes: list[str], items
                 for item in at.get((pnode, b.id), []):
                     answers.append(item)
                     for t in targets:
-                        reply_edge(g, item, t)
+                        reply_edge(g, item, t, stances)
             if not any(b.quotes for b in c.blocks) and c.parent in by_id:
                 parent_claims = [t for b in by_id[c.parent].blocks for t in at.get((pnode, b.id), [])
                                  if t.type == "claim"]
                 parent_claims = [t for t in parent_claims if t.key][:3] or parent_claims[:3]
                 for item in answers:
                     for t in parent_claims:
-                        reply_edge(g, item, t)
+                        reply_edge(g, item, t, stances)
 
 
-def reply_edge(g: nx.MultiDiGraph, item: Item, target: Item) -> None:
+def reply_edge(g: nx.MultiDiGraph, item: Item, target: Item, stances: dict | None = None) -> None:
+    """stances: the shared attribute dicts of the graph's replies_to edges, by stance (see shared)."""
     if item.id == target.id or item.type not in ("claim", "counterexample", "example"):
         return
     stance = "disputes" if item.type == "counterexample" or DISPUTE_CUES.search(item.text) else "responds"
-    add_edge(g, f"item:{item.id}", f"item:{target.id}", type="replies_to", stance=stance)
+    put_edge(g, f"item:{item.id}", f"item:{target.id}", shared({} if stances is None else stances, "replies_to", "stance", stance))
 
 
 def add_prerequisites(g: nx.MultiDiGraph, definitions: dict[str, Linked]) -> None:
