@@ -330,3 +330,25 @@ def test_the_row_cache_holds_this_builds_rows_only():
               for u in lists.claims + lists.counterexamples + lists.examples + lists.related_definitions}
     assert rows and not any("[[C" in row for row in rows.values())
     assert sorted(rows.values()) == sorted(concept_notes.item_row(ctx, u) for u in listed)
+
+
+@pytest.mark.parametrize("edit", [lambda *a: None, retitle_a_as_b, new_concept, drop_post])
+def test_a_posts_group_key_reads_each_items_inputs(edit):
+    """items.group_inputs makes most items' inputs inline: the same tuples as item_inputs."""
+    corpus, items, concepts = answered_across_posts()
+    for item in items:  # no duplicates across posts but one: most items are made inline
+        item.text += f" Said in {item.post} ({item.id})."
+    items += [Item("pla-0", "claim", "Plain words about the complexity of singular models in general.", "A", False, "Writer 0", "f0.md", "p1",
+                   concepts=["Complexity"]),
+              Item("pla-1", "example", "Other plain words.", "B", False, None, "f1.md", "p1", concepts=["RLCT"]),
+              Item("dup-0", "claim", "Plain words about the complexity of singular models in general.", "B", False, "Writer 1", "f1.md", "p2")]
+    edit(corpus, items, concepts)
+    ctx = ctx_of(corpus, items, concepts)
+    assert any(ctx.edges.out.get(f"item:{i.id}", {}).get("duplicate_of") for i in ctx.items)
+    answered = [(lambda n: n.counterexamples or n.disputes or n.responses or n.replies_to or n.duplicates)(
+        item_notes.linked(ctx, i)) for i in ctx.items]
+    plain = [i for i, a in zip(ctx.items, answered) if not a and i.type != "definition" and not i.against]
+    assert plain and len(plain) < len(ctx.items)
+    for pnode in ctx.by_post:
+        assert item_notes.group_inputs(ctx, pnode) == [item_notes.item_inputs(ctx, i, item_notes.linked(ctx, i))
+                                                       for i in ctx.by_post[pnode]]

@@ -83,3 +83,38 @@ def test_the_concept_index_counts_what_the_graph_holds(ctx):
         assert row["claims"] == sum(1 for u in ctx.into(node, "about") if nodes[u]["type"] == "claim")
         assert row["posts"] == sum(1 for u in ctx.into(node, "mentions") if nodes[u]["type"] == "post")
     assert any(row["claims"] for row in values["rows"]) and any(row["posts"] for row in values["rows"])
+
+
+def debates_rows_by_posts(ctx: render.Ctx) -> list[dict]:
+    """pages.debates_values' rows as they were made, post by post and item by item (the oracle)."""
+    rows = []
+    for pnode in ctx.g.graph["posts"]:
+        for inode in [f"item:{i.id}" for i in ctx.by_post.get(pnode, []) if ctx.node(f"item:{i.id}").get("disputed")]:
+            by = [{"link": ctx.link(u), "type": ctx.by_id[u[5:]].type, "author": ctx.by_id[u[5:]].author}
+                  for u in ctx.node(inode)["disputed_by"]]
+            rows.append({"claim": ctx.link(inode), "author": ctx.by_id[inode[5:]].author, "post": ctx.link(pnode), "by": by})
+    return rows
+
+
+def test_the_debates_page_lists_the_disputed_claims_post_by_post():
+    corpus, items, concepts = corpus_with_people()
+    items.reverse()  # the graph holds the items' nodes in an order that is not the reading order
+    ctx = render.Ctx(render.environment(), corpus, items, concepts, link.link(corpus, items, concepts))
+    for item in ctx.items:  # more than one disputed claim, in more than one post
+        if item.type == "claim" and not item.in_comments:
+            ctx.nodes[f"item:{item.id}"].update(disputed=True, disputed_by=[f"item:{ctx.items[0].id}"])
+    _, values = pages.debates_values(ctx)
+    assert len({row["post"] for row in values["rows"]}) > 1
+    assert values["rows"] == debates_rows_by_posts(ctx)
+
+
+def test_the_people_index_counts_what_each_person_wrote(ctx):
+    _, values = pages.people_values(ctx)
+    expected = []
+    people = [(n, d) for n, d in ctx.g.nodes(data=True) if d["type"] == "person"]
+    for node, data in sorted(people, key=lambda nd: nd[1]["label"].casefold()):
+        kinds = Counter(ctx.node(v)["type"] for _, v, t in ctx.g.out_edges(node, data="type")
+                        if t in ("authored", "participated_in"))
+        expected.append({"link": ctx.link(node),
+                         "counts": ", ".join(f"{n} {k}{'s' if n > 1 else ''}" for k, n in sorted(kinds.items()))})
+    assert values["rows"] == expected and any("," in row["counts"] for row in expected)

@@ -164,6 +164,7 @@ class Ctx:
         self.item_rows: dict[str, str] = {}  # concepts.item_row
         self.previous_keys = dict(self.note_cache or {})
         self._old_rows = kept_rows(self.previous_keys.pop(ROWS, None))
+        self.old_topics = self.previous_keys.pop(TOPICS, None)  # computations.topic_paths checks it
         self.rows: dict[bytes, str] = {}
         """listed_digest -> the item's row in a concept's lists, for this build's items: kept for
         the next build in the note cache (a concept note that lists thousands of items is made
@@ -365,6 +366,11 @@ class Ctx:
 ROWS = "\0rows"
 """Ctx.note_cache's entry for the concept lists' rows: (code_version(), {listed_digest: row}). Not
 a vault path (no file name holds a NUL)."""
+
+
+TOPICS = "\0topics"
+"""Ctx.note_cache's entry for the snippet topics' note paths: (key, {topic: path}) (see
+computations.topic_paths)."""
 
 
 def kept_rows(entry) -> dict:

@@ -34,7 +34,8 @@ def aliases_for(note: str, *titles: str | None) -> list[str]:
 
 def post_concepts(ctx: Ctx, pnode: str) -> list[str]:
     """Concepts the post and its thread mention, most mentioned first."""
-    counts = {v: d.get("count", 0) for _, v, d in ctx.g.out_edges(pnode, data=True) if d.get("type") == "mentions"}
+    counts = {v: d.get("count", 0) for v, keyed in ctx.g._succ[pnode].items() for d in keyed.values()
+              if d.get("type") == "mentions"}  # g.out_edges(pnode, data=True) without its views
     return sorted(counts, key=lambda c: (-counts[c], ctx.node(c)["label"].casefold()))
 
 
@@ -116,21 +117,21 @@ def thread_values(ctx: Ctx, pnode: str, post) -> tuple[jinja2.Template, dict]:
 def post_inputs(ctx: Ctx, pnode: str, post, concepts: list[str]) -> tuple:
     """Everything post_values reads, as plain data (see items.item_inputs): the post, its node,
     its items' kinds and notes, the notes it links to. Keep in step with post_values."""
-    tnode = "thread:" + pnode[5:]
+    tnode, nodes = "thread:" + pnode[5:], ctx.nodes
     unverified = post.meta.get("unverified", {})
     return ("post.md.j2", ctx.nodes[pnode], post.title, post.author, post.url, post.date, post.files, post.meta,
             [b.__dict__ for b in post.blocks], ctx.nodes.get(tnode), ctx.g.graph["debate_maps"].get(pnode),
             ctx.author_link(post.author), ctx.author_link(unverified.get("author")),
-            [(i.id, i.type, i.in_comments, i.key, ctx.note_of(f"item:{i.id}")) for i in post_items(ctx, pnode)],
-            [ctx.note_of(c) for c in concepts])
+            [(i.id, i.type, i.in_comments, i.key, nodes["item:" + i.id]["note"]) for i in post_items(ctx, pnode)],
+            ctx.notes_of(concepts))
 
 
 def thread_inputs(ctx: Ctx, pnode: str, post) -> tuple:
     """Everything thread_values reads, as plain data (see items.item_inputs). Keep in step with thread_values."""
-    thread = post.thread
+    thread, nodes = post.thread, ctx.nodes
     return ("thread.md.j2", ctx.nodes[pnode]["note"], ctx.nodes["thread:" + pnode[5:]], post.title,
             thread.files, thread.participants, ctx.g.graph["debate_maps"].get(pnode),
             [(c.id, c.author, c.parent, [b.__dict__ for b in c.blocks]) for c in thread.comments],
             [ctx.author_link(c.author) for c in thread.comments],
             [ctx.author_link(" ".join(p.split())) for p in thread.participants],
-            [(i.id, i.comment, i.type, i.in_comments, ctx.note_of(f"item:{i.id}")) for i in post_items(ctx, pnode)])
+            [(i.id, i.comment, i.type, i.in_comments, nodes["item:" + i.id]["note"]) for i in post_items(ctx, pnode)])
