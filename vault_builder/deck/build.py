@@ -15,7 +15,7 @@ from .cards import _cards_for, _dedupe, _dedupe_specs, _NoteSpec
 from .keys import assign_keys
 from .markup import _Renderer
 from .notetypes import _models
-from .state import (STATE_VERSION, _load_state, _stamp_models, _stamp_notes, _write_removed,
+from .state import (_ABSENT, STATE_VERSION, _load_state, _stamp_models, _stamp_notes, _write_removed,
                     write_state)
 
 
@@ -89,10 +89,6 @@ def build_deck(
         cards=len(specs), notes=len(specs), new=new, updated=updated, removed=removed_now,
         decks=decks, problems=problems,
     )
-
-
-_ABSENT = object()
-"""A value no field equals (a record lacking a field is not the same record)."""
 
 
 def _state_items(items: list[Item], keys: dict[str, str], old_items: dict) -> dict:
