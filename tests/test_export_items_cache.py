@@ -4,13 +4,14 @@ write without the index."""
 from __future__ import annotations
 
 import copy
-import os
 
 import pytest
 
 from vault_builder import export
 from vault_builder.export import write_items
 from vault_builder.models import Item
+
+from splicedamage import INDEX_DAMAGE, damage
 
 
 def sample_items(n: int = 120) -> list[Item]:
@@ -58,21 +59,11 @@ def test_unchanged_batches_are_copied_not_encoded(tmp_path, monkeypatch):
     assert path.read_bytes() == clean(items, tmp_path / "clean.jsonl")
 
 
-@pytest.mark.parametrize("damage", ["flip", "truncate", "empty", "edited output"])
-def test_a_damaged_index_or_edited_output_means_a_clean_write(tmp_path, monkeypatch, damage):
+@pytest.mark.parametrize("how", [*INDEX_DAMAGE, "edited output"])
+def test_a_damaged_index_or_edited_output_means_a_clean_write(tmp_path, monkeypatch, how):
     items, path, index = sample_items(), tmp_path / "items.jsonl", tmp_path / "items.index"
     write_items(path, items, cache=index)
-    data = index.read_bytes()
-    if damage == "flip":
-        index.write_bytes(data[:-9] + bytes([data[-9] ^ 1]) + data[-8:])
-    elif damage == "truncate":
-        index.write_bytes(data[: len(data) // 2])
-    elif damage == "empty":
-        index.write_bytes(b"")
-    else:
-        path.write_bytes(path.read_bytes().replace(b"Claim", b"CLAIM", 1))
-        stat = os.stat(path)
-        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1))
+    damage(index, path, how, (b"Claim", b"CLAIM"))
     made = counted_lines(monkeypatch)
     write_items(path, items, cache=index)
     assert len(made) == len(items)
